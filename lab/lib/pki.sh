@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# kubeadm-shaped etcd PKI for the lab and the integration tests, made with openssl.
+#
+#   pki.sh hosts  DIR NAME=IP [NAME=IP ...]    one etcd CA in DIR/ca, and for each host DIR/NAME/pki laid out as
+#                                              kubeadm lays out /etc/kubernetes/pki (etcd/ca.crt, etcd/server.*,
+#                                              etcd/peer.*, etcd/healthcheck-client.*, apiserver-etcd-client.*)
+#   pki.sh client DIR OUT_PREFIX ALG [expired] an extra client cert signed by DIR/ca: ALG is rsa-pkcs1, rsa-pkcs8
+#                                              or ec-sec1; `expired` makes one whose validity ended in 2020
+#   pki.sh ca     DIR                          only the CA (a second, unrelated CA for wrong-CA tests)
+#
+# Keys are written the way kubeadm writes them: RSA 2048 in PKCS#1 ("BEGIN RSA PRIVATE KEY"), mode 0600.
+set -euo pipefail
+
+die() { echo "pki.sh: $*" >&2; exit 1; }
+command -v openssl >/dev/null || die "openssl not found (apt-get install openssl)"
+
+rsa_pkcs1() { openssl genrsa -traditional -out "$1" 2048 2>/dev/null; chmod 600 "$1"; }
+
+make_ca() {
+  local dir=$1
+  [ -f "$dir/ca/ca.crt" ] && return 0
+  mkdir -p "$dir/ca"
+  rsa_pkcs1 "$dir/ca/ca.key"
+  openssl req -x509 -new -key "$dir/ca/ca.key" -subj "/CN=etcd-ca" -days 3650 -sha256 \
+    -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,digitalSignature,keyEncipherment,keyCertSign" \
+    -out "$dir/ca/ca.crt" 2>/dev/null
+}
+
+# sign CA_DIR KEY CRT CN USAGES SANS
+sign() {
+  local ca=$1 key=$2 crt=$3 cn=$4 usages=$5 sans=$6 ext
+  ext=$(mktemp)
+  {
+    echo "basicConstraints=critical,CA:FALSE"
+    echo "keyUsage=critical,digitalSignature,keyEncipherment"
+    echo "extendedKeyUsage=$usages"
+    [ -n "$sans" ] && echo "subjectAltName=$sans"
+  } > "$ext"
+  openssl req -new -key "$key" -subj "/CN=$cn" 2>/dev/null |
+    openssl x509 -req -CA "$ca/ca.crt" -CAkey "$ca/ca.key" -set_serial "0x$(openssl rand -hex 12)" -days 365 -sha256 \
+      -extfile "$ext" -out "$crt" 2>/dev/null
+  rm -f "$ext"
+}
+
+host_pki() {
+  local dir=$1 name=$2 ip=$3 pki
+  pki="$dir/$name/pki"
+  mkdir -p "$pki/etcd"
+  chmod 700 "$pki" "$pki/etcd"
+  cp "$dir/ca/ca.crt" "$pki/etcd/ca.crt"
+  cp "$dir/ca/ca.key" "$pki/etcd/ca.key"
+  local sans="DNS:$name,DNS:localhost,IP:$ip,IP:127.0.0.1,IP:0:0:0:0:0:0:0:1"
+  for k in etcd/server etcd/peer etcd/healthcheck-client apiserver-etcd-client; do rsa_pkcs1 "$pki/$k.key" & done
+  wait
+  sign "$dir/ca" "$pki/etcd/server.key" "$pki/etcd/server.crt" "$name" serverAuth,clientAuth "$sans"
+  sign "$dir/ca" "$pki/etcd/peer.key" "$pki/etcd/peer.crt" "$name" serverAuth,clientAuth "$sans"
+  sign "$dir/ca" "$pki/etcd/healthcheck-client.key" "$pki/etcd/healthcheck-client.crt" kube-etcd-healthcheck-client clientAuth ""
+  sign "$dir/ca" "$pki/apiserver-etcd-client.key" "$pki/apiserver-etcd-client.crt" kube-apiserver-etcd-client clientAuth ""
+}
+
+client() {
+  local dir=$1 out=$2 alg=$3 expired=${4:-}
+  case "$alg" in
+    rsa-pkcs1) rsa_pkcs1 "$out.key" ;;
+    rsa-pkcs8) openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$out.key" 2>/dev/null ;;
+    ec-sec1) openssl ecparam -name prime256v1 -genkey -noout -out "$out.key" 2>/dev/null ;;
+    *) die "unknown key algorithm '$alg' (rsa-pkcs1, rsa-pkcs8, ec-sec1)" ;;
+  esac
+  chmod 600 "$out.key"
+  if [ "$expired" = expired ]; then
+    # `openssl x509 -req` cannot back-date; `openssl ca` can, with a throwaway database.
+    local db; db=$(mktemp -d)
+    touch "$db/index.txt"
+    cat > "$db/ca.cnf" <<CNF
+[ca]
+default_ca = lab
+[lab]
+database = $db/index.txt
+new_certs_dir = $db
+serial = $db/serial
+default_md = sha256
+policy = any
+email_in_dn = no
+unique_subject = no
+[any]
+commonName = supplied
+[ext]
+basicConstraints = critical,CA:FALSE
+keyUsage = critical,digitalSignature,keyEncipherment
+extendedKeyUsage = clientAuth
+CNF
+    echo 01 > "$db/serial"
+    openssl req -new -key "$out.key" -subj "/CN=expired-client" -out "$db/req.csr" 2>/dev/null
+    openssl ca -batch -config "$db/ca.cnf" -cert "$dir/ca/ca.crt" -keyfile "$dir/ca/ca.key" -extensions ext \
+      -startdate 20200101000000Z -enddate 20200102000000Z -in "$db/req.csr" -out "$out.crt" 2>/dev/null
+    rm -rf "$db"
+  else
+    sign "$dir/ca" "$out.key" "$out.crt" "etcd-dr-test-client" clientAuth ""
+  fi
+}
+
+cmd=${1:-}; shift || true
+case "$cmd" in
+  hosts)
+    [ $# -ge 2 ] || die "usage: pki.sh hosts DIR NAME=IP [NAME=IP ...]"
+    dir=$1; shift
+    make_ca "$dir"
+    for spec in "$@"; do
+      [[ "$spec" == *=* ]] || die "host '$spec' is not NAME=IP"
+      host_pki "$dir" "${spec%%=*}" "${spec#*=}" &
+    done
+    wait ;;
+  client)
+    [ $# -ge 3 ] || die "usage: pki.sh client DIR OUT_PREFIX ALG [expired]"
+    client "$@" ;;
+  ca)
+    [ $# -eq 1 ] || die "usage: pki.sh ca DIR"
+    make_ca "$1" ;;
+  *) die "usage: pki.sh hosts|client|ca ... (see the header of this file)" ;;
+esac

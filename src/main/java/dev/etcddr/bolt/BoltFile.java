@@ -1,0 +1,221 @@
+package dev.etcddr.bolt;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * Read-only access to a bbolt database file (an etcd {@code member/snap/db}, or a snapshot, whose trailer lies
+ * beyond the high-water mark and is ignored). Pages are read on demand with positional reads, so memory does not
+ * grow with the file. Knows nothing about etcd.
+ */
+public final class BoltFile implements Closeable {
+  static final int MAGIC = 0xED0CDAED;
+  static final int VERSION = 2;
+  private static final int MAX_DEPTH = 64;
+  private static final long FNV_OFFSET = 0xcbf29ce484222325L;
+  private static final long FNV_PRIME = 0x100000001b3L;
+
+  /** The meta page in use. */
+  public record Meta(int pageSize, long rootPgid, long freelistPgid, long highWaterPgid, long txid) {}
+
+  private final FileChannel channel;
+  private final Path path;
+  private final Meta meta;
+
+  private BoltFile(Path path, FileChannel channel) throws IOException {
+    this.path = path;
+    this.channel = channel;
+    this.meta = readMeta();
+  }
+
+  public static BoltFile open(Path path) throws IOException {
+    FileChannel ch = FileChannel.open(path, StandardOpenOption.READ);
+    try {
+      return new BoltFile(path, ch);
+    } catch (IOException | RuntimeException e) {
+      ch.close();
+      throw e;
+    }
+  }
+
+  public Meta meta() {
+    return meta;
+  }
+
+  private Meta readMeta() throws IOException {
+    long size = channel.size();
+    if (size < 4096) {
+      throw new BoltFormatException(path + ": " + size + " bytes is too small for a bbolt database");
+    }
+    Meta m0 = decodeMeta(readAt(0, 4096), 0);
+    int pageSize = m0 != null ? m0.pageSize() : 4096;
+    Meta m1 = size >= 2L * pageSize ? decodeMeta(readAt(pageSize, 4096), 1) : null;
+    Meta chosen = m0 == null ? m1 : m1 == null ? m0 : (m1.txid() > m0.txid() ? m1 : m0);
+    if (chosen == null) {
+      throw new BoltFormatException(path + ": neither meta page is valid (bad magic, version or checksum);"
+          + " not a bbolt database, or corrupted");
+    }
+    if (size < chosen.highWaterPgid() * chosen.pageSize()) {
+      throw new BoltFormatException(path + ": truncated: the meta page says " + chosen.highWaterPgid() + " pages of "
+          + chosen.pageSize() + " bytes, the file has " + size + " bytes");
+    }
+    return chosen;
+  }
+
+  /** A valid meta page, or null: magic, version, FNV-1a checksum, sane page size and page ids. */
+  private static Meta decodeMeta(ByteBuffer page, int expectedId) {
+    page.order(ByteOrder.LITTLE_ENDIAN);
+    if (page.getInt(16) != MAGIC || page.getInt(20) != VERSION) {
+      return null;
+    }
+    long hash = FNV_OFFSET;
+    for (int i = 16; i < 72; i++) {
+      hash ^= page.get(i) & 0xff;
+      hash *= FNV_PRIME;
+    }
+    if (hash != page.getLong(72)) {
+      return null;
+    }
+    int pageSize = page.getInt(24);
+    if (pageSize < 1024 || Integer.bitCount(pageSize) != 1 || pageSize > (1 << 24)) {
+      return null;
+    }
+    Meta m = new Meta(pageSize, page.getLong(32), page.getLong(48), page.getLong(56), page.getLong(64));
+    if (m.rootPgid() < 2 || m.rootPgid() >= m.highWaterPgid() || page.getLong(0) != expectedId) {
+      return null;
+    }
+    return m;
+  }
+
+  private ByteBuffer readAt(long offset, int length) throws IOException {
+    ByteBuffer buf = ByteBuffer.allocate(length);
+    while (buf.hasRemaining()) {
+      int n = channel.read(buf, offset + buf.position());
+      if (n < 0) {
+        throw new BoltFormatException(path + ": unexpected end of file at offset " + (offset + buf.position()));
+      }
+    }
+    return buf.flip();
+  }
+
+  Page page(long pgid) throws IOException {
+    if (pgid < 2 || pgid >= meta.highWaterPgid()) {
+      throw new BoltFormatException(path + ": reference to page " + pgid + " outside 2.." + (meta.highWaterPgid() - 1));
+    }
+    int ps = meta.pageSize();
+    ByteBuffer head = readAt(pgid * ps, Page.HEADER).order(ByteOrder.LITTLE_ENDIAN);
+    long overflow = Integer.toUnsignedLong(head.getInt(12));
+    if (pgid + overflow >= meta.highWaterPgid() || (overflow + 1) * ps > Integer.MAX_VALUE) {
+      throw new BoltFormatException(path + ": page " + pgid + " overflows past the end of the database");
+    }
+    Page p = new Page(readAt(pgid * ps, (int) ((overflow + 1) * ps)), 0, path + " page " + pgid);
+    if (p.id() != pgid) {
+      throw new BoltFormatException(path + ": page " + pgid + " carries id " + p.id());
+    }
+    return p;
+  }
+
+  /** The root page of a top-level bucket: a real page, or the inline page inside the bucket value. */
+  private Optional<Page> bucketRoot(String name) throws IOException {
+    Optional<LeafEntry> entry = find(page(meta.rootPgid()), name.getBytes(StandardCharsets.UTF_8), 0);
+    if (entry.isEmpty()) {
+      return Optional.empty();
+    }
+    if ((entry.get().flags() & Page.BUCKET_LEAF_FLAG) == 0) {
+      throw new BoltFormatException(path + ": '" + name + "' is a key in the root bucket, not a bucket");
+    }
+    ByteBuffer header = entry.get().value();
+    if (header.remaining() < 16) {
+      throw new BoltFormatException(path + ": bucket '" + name + "' has a short header");
+    }
+    long root = header.getLong(0);
+    if (root == 0) {
+      return Optional.of(new Page(header, 16, path + " inline bucket " + name));
+    }
+    return Optional.of(page(root));
+  }
+
+  private record LeafEntry(int flags, ByteBuffer value) {}
+
+  private Optional<LeafEntry> find(Page p, byte[] key, int depth) throws IOException {
+    checkDepth(depth);
+    if (p.isBranch()) {
+      if (p.count() == 0) {
+        throw new BoltFormatException(path + ": empty branch page " + p.id());
+      }
+      int child = 0;
+      for (int i = 1; i < p.count(); i++) {
+        if (Arrays.compareUnsigned(p.key(i), key) <= 0) {
+          child = i;
+        } else {
+          break;
+        }
+      }
+      return find(page(p.childPgid(child)), key, depth + 1);
+    }
+    if (!p.isLeaf()) {
+      throw new BoltFormatException(path + ": page " + p.id() + " has flags 0x" + Integer.toHexString(p.flags())
+          + " where a branch or leaf page belongs");
+    }
+    for (int i = 0; i < p.count(); i++) {
+      if (Arrays.equals(p.key(i), key)) {
+        return Optional.of(new LeafEntry(p.leafFlags(i), p.value(i)));
+      }
+    }
+    return Optional.empty();
+  }
+
+  private void checkDepth(int depth) throws BoltFormatException {
+    if (depth > MAX_DEPTH) {
+      throw new BoltFormatException(path + ": page tree deeper than " + MAX_DEPTH + " (a cycle in page references?)");
+    }
+  }
+
+  /** The value stored under key in a top-level bucket. */
+  public Optional<byte[]> get(String bucket, byte[] key) throws IOException {
+    Optional<Page> root = bucketRoot(bucket);
+    if (root.isEmpty()) {
+      return Optional.empty();
+    }
+    return find(root.get(), key, 0).map(e -> {
+      byte[] out = new byte[e.value().remaining()];
+      e.value().get(out);
+      return out;
+    });
+  }
+
+  /** The greatest key of a top-level bucket; empty when the bucket is absent or empty. */
+  public Optional<byte[]> lastKey(String bucket) throws IOException {
+    Optional<Page> root = bucketRoot(bucket);
+    if (root.isEmpty()) {
+      return Optional.empty();
+    }
+    Page p = root.get();
+    for (int depth = 0; ; depth++) {
+      checkDepth(depth);
+      if (p.count() == 0) {
+        return Optional.empty();
+      }
+      if (p.isLeaf()) {
+        return Optional.of(p.key(p.count() - 1));
+      }
+      if (!p.isBranch()) {
+        throw new BoltFormatException(path + ": page " + p.id() + " is neither a branch nor a leaf");
+      }
+      p = page(p.childPgid(p.count() - 1));
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    channel.close();
+  }
+}

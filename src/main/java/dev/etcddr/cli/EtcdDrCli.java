@@ -1,0 +1,83 @@
+package dev.etcddr.cli;
+
+import dev.etcddr.EtcdDrException;
+import dev.etcddr.Json;
+import java.io.PrintWriter;
+import java.lang.reflect.Constructor;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.IFactory;
+import picocli.CommandLine.ParseResult;
+
+/** Builds the command line, the same way for {@code main} and for tests. */
+public final class EtcdDrCli {
+  private EtcdDrCli() {}
+
+  public static CommandLine create(CliContext context, PrintWriter out, PrintWriter err) {
+    CommandLine cli = new CommandLine(new RootCommand(), new ContextFactory(context));
+    cli.setUsageHelpWidth(100);
+    cli.setOut(out);
+    cli.setErr(err);
+    cli.setExecutionExceptionHandler(EtcdDrCli::handle);
+    cli.setExitCodeExceptionMapper(e -> ExitCodes.of(e).code());
+    applyExitCodeHelp(cli);
+    return cli;
+  }
+
+  private static void applyExitCodeHelp(CommandLine cl) {
+    cl.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(ExitCodes.helpList());
+    cl.getSubcommands().values().forEach(EtcdDrCli::applyExitCodeHelp);
+  }
+
+  /**
+   * Every failure ends here: an expected one as a one-line message (and, with -o json, a JSON error object on
+   * stdout so playbooks need not read stderr); anything else as an internal error with its stack trace only when
+   * ETCD_DR_DEBUG is set.
+   */
+  private static int handle(Exception e, CommandLine cl, ParseResult parsed) {
+    ExitCodes.Failure failure = ExitCodes.of(e);
+    PrintWriter err = cl.getErr();
+    String message = e instanceof EtcdDrException ? e.getMessage() : "internal error: " + e;
+    err.println("etcd-dr: error: " + message);
+    if (!(e instanceof EtcdDrException) || System.getenv("ETCD_DR_DEBUG") != null) {
+      e.printStackTrace(err);
+    }
+    err.flush();
+    if (wantsJson(parsed)) {
+      try {
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("kind", failure.kind());
+        error.put("exit_code", failure.code());
+        error.put("message", message);
+        cl.getOut().println(Json.mapper().writeValueAsString(Map.of("error", error)));
+        cl.getOut().flush();
+      } catch (com.fasterxml.jackson.core.JsonProcessingException ignored) {
+        // The message is already on stderr.
+      }
+    }
+    return failure.code();
+  }
+
+  private static boolean wantsJson(ParseResult parsed) {
+    ParseResult leaf = parsed;
+    while (leaf.hasSubcommand()) {
+      leaf = leaf.subcommand();
+    }
+    return leaf.hasMatchedOption("--output") && leaf.matchedOptionValue("--output", OutputFormat.text)
+        == OutputFormat.json;
+  }
+
+  /** Hands the context to commands that take it; everything else is built the default way. */
+  private record ContextFactory(CliContext context) implements IFactory {
+    @Override
+    public <K> K create(Class<K> cls) throws Exception {
+      try {
+        Constructor<K> c = cls.getDeclaredConstructor(CliContext.class);
+        return c.newInstance(context);
+      } catch (NoSuchMethodException e) {
+        return CommandLine.defaultFactory().create(cls);
+      }
+    }
+  }
+}

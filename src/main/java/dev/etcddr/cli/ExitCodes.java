@@ -1,0 +1,63 @@
+package dev.etcddr.cli;
+
+import dev.etcddr.EtcdDrException;
+import dev.etcddr.etcd.EtcdUnavailableException;
+import dev.etcddr.manifest.ManifestException;
+import dev.etcddr.snapshot.OutputRefusedException;
+import dev.etcddr.snapshot.SnapshotIntegrityException;
+import dev.etcddr.tls.TlsException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The one place where failures become exit codes. Listed in every command's --help; a stable contract. */
+public final class ExitCodes {
+  public static final int OK = 0;
+  public static final int INTERNAL = 1;
+  public static final int USAGE = 2;
+  public static final int MANIFEST = 3;
+  public static final int TLS = 4;
+  public static final int ETCD_UNAVAILABLE = 5;
+  public static final int SNAPSHOT_INTEGRITY = 6;
+  public static final int OUTPUT_REFUSED = 7;
+
+  private ExitCodes() {}
+
+  /** Code and a short stable name (used in JSON errors) for a failure. */
+  public record Failure(int code, String kind) {}
+
+  public static Failure of(Throwable e) {
+    if (e instanceof ManifestException) {
+      return new Failure(MANIFEST, "manifest");
+    }
+    if (e instanceof TlsException) {
+      return new Failure(TLS, "tls");
+    }
+    if (e instanceof EtcdUnavailableException) {
+      return new Failure(ETCD_UNAVAILABLE, "etcd_unavailable");
+    }
+    if (e instanceof SnapshotIntegrityException) {
+      return new Failure(SNAPSHOT_INTEGRITY, "snapshot_integrity");
+    }
+    if (e instanceof OutputRefusedException) {
+      return new Failure(OUTPUT_REFUSED, "output_refused");
+    }
+    if (e instanceof EtcdDrException) {
+      return new Failure(INTERNAL, "internal");
+    }
+    return new Failure(INTERNAL, "internal");
+  }
+
+  /** For picocli's exit code section of --help. */
+  static Map<String, String> helpList() {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put("0", "success");
+    m.put("1", "internal error (a bug: please report it with the message)");
+    m.put("2", "usage error: unknown or conflicting flags");
+    m.put("3", "etcd manifest missing, unreadable or incomplete");
+    m.put("4", "TLS: certificate or key missing, mismatched, expired, or refused");
+    m.put("5", "etcd unavailable: down, timed out, unhealthy, or not one cluster");
+    m.put("6", "snapshot integrity: checksum missing or wrong, stream cut short");
+    m.put("7", "output refused: target exists, directory not writable, disk full");
+    return m;
+  }
+}

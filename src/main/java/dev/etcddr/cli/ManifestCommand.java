@@ -1,0 +1,18 @@
+package dev.etcddr.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+@Command(name = "manifest", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+    description = "Read this host's etcd static pod manifest.", subcommands = ManifestShowCommand.class)
+public final class ManifestCommand implements Runnable {
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new ParameterException(spec.commandLine(), "missing subcommand: try 'etcd-dr manifest show'");
+  }
+}

@@ -1,0 +1,32 @@
+package dev.etcddr.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.etcddr.Json;
+import dev.etcddr.snapshot.SaveResult;
+import dev.etcddr.snapshot.SnapshotMetadata;
+import java.io.PrintWriter;
+
+/** {@code snapshot save} result: the sidecar itself with -o json; a short account otherwise. */
+final class SavePrinter {
+  private SavePrinter() {}
+
+  static void print(SaveResult result, boolean json, PrintWriter out) {
+    SnapshotMetadata m = result.metadata();
+    if (json) {
+      try {
+        out.println(Json.mapper().writeValueAsString(m));
+      } catch (JsonProcessingException e) {
+        throw new IllegalStateException("sidecar is not serializable", e);
+      }
+    } else {
+      out.printf("saved %s%n", result.snapshot());
+      out.printf("  from member %s (%s) at %s, etcd %s, cluster %s%n", m.memberName(), m.memberId(), m.endpoint(),
+          m.etcdVersion(), m.clusterId());
+      out.printf("  revision %d, raft index %d, %s, sha256 %s (trailer verified)%n", m.revision(), m.raftIndex(),
+          Sizes.human(m.fileSize()), m.sha256());
+      out.printf("  sidecar %s%n", result.sidecar());
+      result.passedOver().forEach(p -> out.println("  not chosen: " + p));
+    }
+    out.flush();
+  }
+}

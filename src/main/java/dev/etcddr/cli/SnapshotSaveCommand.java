@@ -1,0 +1,74 @@
+package dev.etcddr.cli;
+
+import dev.etcddr.access.EtcdAccess;
+import dev.etcddr.manifest.ManifestReader;
+import dev.etcddr.snapshot.SaveRequest;
+import dev.etcddr.snapshot.SaveResult;
+import dev.etcddr.snapshot.SnapshotSaver;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "save", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+    description = {
+      "Save a snapshot of ONE etcd member and prove it intact before it gets its final name.",
+      "",
+      "The stream is written to FILE.part (mode 0600), its SHA-256 trailer checked (the last 32 bytes hash the"
+          + " rest), fsynced and renamed; a sidecar FILE.json records cluster, member, revision, sizes and sha256."
+          + " On any failure nothing is left at the final path and no .part remains.",
+      "With no flags on a kubeadm control-plane host, everything comes from /etc/kubernetes/manifests/etcd.yaml:"
+          + " this host's member, the etcd CA and the apiserver-etcd-client certificate.",
+      "",
+      "Examples:",
+      "  etcd-dr snapshot save                                  # default name in --dir",
+      "  etcd-dr snapshot save /backup/etcd.db",
+      "  etcd-dr snapshot save --dir /backup -o json \\",
+      "      --endpoints https://10.0.0.1:2379,https://10.0.0.2:2379,https://10.0.0.3:2379"
+    })
+public final class SnapshotSaveCommand implements Callable<Integer> {
+  private final CliContext context;
+
+  @Spec
+  CommandSpec spec;
+
+  @Parameters(arity = "0..1", paramLabel = "FILE",
+      description = "Where to write the snapshot. Default: a name that sorts by time and records cluster, time,"
+          + " revision and member, in --dir.")
+  Path file;
+
+  @Option(names = "--dir", paramLabel = "DIR", defaultValue = "/var/lib/etcd-dr/snapshots",
+      description = "Directory for default-named snapshots, created 0700 if missing (default: ${DEFAULT-VALUE}).")
+  Path dir;
+
+  @Option(names = "--force", description = "Replace an existing file at the final path.")
+  boolean force;
+
+  @Mixin
+  AccessMixin access;
+
+  @Mixin
+  OutputOption output;
+
+  public SnapshotSaveCommand(CliContext context) {
+    this.context = context;
+  }
+
+  @Override
+  public Integer call() {
+    if (file != null && spec.commandLine().getParseResult().hasMatchedOption("--dir")) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give FILE or --dir, not both");
+    }
+    EtcdAccess etcd = EtcdAccess.resolve(access.toOptions(), new ManifestReader(), context.clock());
+    var progress = new SaveProgressPrinter(spec.commandLine().getErr(), context.terminal() && !output.json());
+    SaveResult result = new SnapshotSaver(context.clock(), VersionProvider.version())
+        .save(new SaveRequest(etcd, Optional.ofNullable(file), dir, force), progress);
+    SavePrinter.print(result, output.json(), spec.commandLine().getOut());
+    return ExitCodes.OK;
+  }
+}

@@ -1,0 +1,231 @@
+package dev.etcddr.etcd;
+
+import com.google.protobuf.ByteString;
+import dev.etcddr.tls.ClientTls;
+import dev.etcddr.tls.ServerCertificateCheck;
+import dev.etcddr.tls.TlsException;
+import dev.etcddr.tls.TlsProbe;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.cluster.Member;
+import io.etcd.jetcd.maintenance.SnapshotResponse;
+import io.etcd.jetcd.maintenance.StatusResponse;
+import io.grpc.stub.StreamObserver;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A client bound to exactly ONE etcd member. etcd refuses a snapshot requested through a balancer over several
+ * endpoints ("snapshot must be requested to one selected node"), and status must describe the member we asked, so
+ * every call here goes to the single endpoint given.
+ */
+public final class EtcdEndpoint implements AutoCloseable {
+  /** Chunks buffered between the network thread and the writer: 64 × 32 KiB, so memory stays flat. */
+  private static final int QUEUE_CHUNKS = 64;
+
+  private final String endpoint;
+  private final Duration timeout;
+  private final ServerCertificateCheck serverCheck;
+  private final ClientTls tls;
+  private final Client client;
+
+  private EtcdEndpoint(String endpoint, ClientTls tls, Duration timeout, Clock clock) {
+    this.endpoint = endpoint;
+    this.tls = tls;
+    this.timeout = timeout;
+    URI uri = parse(endpoint);
+    this.serverCheck = new ServerCertificateCheck(tls, endpoint, uri.getHost(), clock);
+    var builder = Client.builder()
+        .endpoints(uri)
+        .connectTimeout(timeout)
+        .retryMaxAttempts(1)
+        .retryMaxDuration(timeout);
+    if ("https".equals(uri.getScheme())) {
+      try {
+        builder.sslContext(b -> b.trustManager(serverCheck).keyManager(tls.key(), tls.certChain()));
+      } catch (javax.net.ssl.SSLException e) {
+        throw new TlsException("cannot set up TLS for " + endpoint + ": " + e.getMessage(), e);
+      }
+    }
+    this.client = builder.build();
+  }
+
+  /**
+   * Connects to one member. A plain TLS handshake comes first, so that a member that is down or refuses our
+   * certificates is reported at once with the reason, instead of as a gRPC timeout.
+   */
+  public static EtcdEndpoint open(String endpoint, ClientTls tls, Duration timeout, Clock clock) {
+    URI uri = parse(endpoint);
+    ServerCertificateCheck check = new ServerCertificateCheck(tls, endpoint, uri.getHost(), clock);
+    TlsProbe.Outcome outcome = TlsProbe.probe(endpoint, uri.getHost(), uri.getPort(),
+        "https".equals(uri.getScheme()), tls, check, timeout);
+    if (outcome instanceof TlsProbe.Unreachable u) {
+      throw new EtcdUnavailableException(u.why());
+    }
+    if (outcome instanceof TlsProbe.Refused r) {
+      throw r.why();
+    }
+    return new EtcdEndpoint(endpoint, tls, timeout, clock);
+  }
+
+  public String endpoint() {
+    return endpoint;
+  }
+
+  private static URI parse(String endpoint) {
+    URI uri;
+    try {
+      uri = URI.create(endpoint);
+    } catch (IllegalArgumentException e) {
+      throw new EtcdUnavailableException("endpoint '" + endpoint + "' is not a URL like https://10.0.0.1:2379");
+    }
+    if (uri.getHost() == null || uri.getPort() < 0 || !List.of("http", "https").contains(uri.getScheme())) {
+      throw new EtcdUnavailableException("endpoint '" + endpoint + "' is not a URL like https://10.0.0.1:2379");
+    }
+    return uri;
+  }
+
+  /** Status of this member, named through the member list. */
+  public MemberStatus status() {
+    StatusResponse status = await(client.getMaintenanceClient().statusMember(endpoint), "status");
+    List<Member> members = await(client.getClusterClient().listMember(), "member list").getMembers();
+    long id = status.getHeader().getMemberId();
+    String name = members.stream().filter(m -> m.getId() == id).map(Member::getName).findFirst().orElse("");
+    return new MemberStatus(endpoint, status.getHeader().getClusterId(), id, name, status.getVersion(),
+        status.getHeader().getRevision(), status.getRaftIndex(), status.getRaftTerm(), status.getDbSize(),
+        status.getLeader(), List.copyOf(status.getErrorList()));
+  }
+
+  private sealed interface StreamEvent permits Chunk, End, Failure {}
+
+  private record Chunk(ByteString blob) implements StreamEvent {}
+
+  private record End() implements StreamEvent {}
+
+  private record Failure(Throwable error) implements StreamEvent {}
+
+  /**
+   * Streams this member's snapshot into {@code sink}: every blob etcd sends, including the final 32-byte SHA-256
+   * message, in order. Fails when no data arrives for the timeout. Returns the number of bytes received.
+   *
+   * @throws IOException what the sink threw (the stream is cancelled first)
+   */
+  public long snapshot(SnapshotChunkSink sink) throws IOException {
+    BlockingQueue<StreamEvent> events = new ArrayBlockingQueue<>(QUEUE_CHUNKS);
+    client.getMaintenanceClient().snapshot(new StreamObserver<SnapshotResponse>() {
+      @Override
+      public void onNext(SnapshotResponse value) {
+        put(events, new Chunk(value.getBlob()));
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        put(events, new Failure(t));
+      }
+
+      @Override
+      public void onCompleted() {
+        put(events, new End());
+      }
+    });
+    long received = 0;
+    while (true) {
+      StreamEvent event;
+      try {
+        event = events.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new EtcdUnavailableException("interrupted while receiving the snapshot from " + endpoint);
+      }
+      if (event == null) {
+        throw new EtcdUnavailableException("etcd at " + endpoint + " sent no snapshot data for "
+            + timeout.toSeconds() + "s (after " + received + " bytes); the stream was abandoned");
+      }
+      if (event instanceof Chunk c) {
+        received += c.blob().size();
+        sink.write(c.blob().asReadOnlyByteBuffer());
+      } else if (event instanceof Failure f) {
+        throw explain(f.error(), "snapshot (after " + received + " bytes)");
+      } else {
+        return received;
+      }
+    }
+  }
+
+  /** The network thread waits here when the writer is slower: backpressure instead of an unbounded buffer. */
+  private static void put(BlockingQueue<StreamEvent> events, StreamEvent e) {
+    try {
+      events.put(e);
+    } catch (InterruptedException ie) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private <T> T await(CompletableFuture<T> future, String what) {
+    try {
+      return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      future.cancel(true);
+      throw serverCheck.refusal().<RuntimeException>map(TlsException::new).orElseGet(() ->
+          new EtcdUnavailableException("etcd at " + endpoint + " did not answer " + what + " within "
+              + timeout.toSeconds() + "s (down, or not reachable from this host?)"));
+    } catch (ExecutionException e) {
+      throw explain(e.getCause(), what);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new EtcdUnavailableException("interrupted while waiting for " + what + " from " + endpoint);
+    }
+  }
+
+  /** Turns a transport error into the one-line cause an operator can act on. */
+  private RuntimeException explain(Throwable error, String what) {
+    if (serverCheck.refusal().isPresent()) {
+      return new TlsException(serverCheck.refusal().get(), error);
+    }
+    String chain = causeChain(error);
+    String lower = chain.toLowerCase(java.util.Locale.ROOT);
+    if (lower.contains("bad_certificate") || lower.contains("unknown_ca") || lower.contains("certificate_required")
+        || lower.contains("certificate_unknown") || lower.contains("certificate_expired")) {
+      return new TlsException("etcd at " + endpoint + " rejected the client certificate " + tls.certFile()
+          + " (issuer " + tls.clientCertificate().getIssuerX500Principal().getName() + "): is it signed by the"
+          + " etcd CA and meant for client auth? (" + lastMessage(error) + ")", error);
+    }
+    if (lower.contains("sslhandshake") || lower.contains("not an ssl") || lower.contains("handshake")) {
+      return new TlsException("TLS handshake with etcd at " + endpoint + " failed: " + lastMessage(error), error);
+    }
+    return new EtcdUnavailableException("etcd at " + endpoint + " failed " + what + ": " + lastMessage(error), error);
+  }
+
+  private static String causeChain(Throwable t) {
+    StringBuilder sb = new StringBuilder();
+    for (Throwable c = t; c != null && sb.length() < 4000; c = c.getCause()) {
+      sb.append(c.getClass().getSimpleName()).append(": ").append(c.getMessage()).append(" | ");
+    }
+    return sb.toString();
+  }
+
+  private static String lastMessage(Throwable t) {
+    Throwable deepest = t;
+    String message = t.getMessage();
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      deepest = c;
+      if (c.getMessage() != null && !c.getMessage().isBlank()) {
+        message = c.getMessage();
+      }
+    }
+    return message != null ? message : deepest.getClass().getSimpleName();
+  }
+
+  @Override
+  public void close() {
+    client.close();
+  }
+}

@@ -1,0 +1,216 @@
+package dev.etcddr.manifest;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Reads a kubeadm etcd static pod manifest ({@code /etc/kubernetes/manifests/etcd.yaml}). Pure: no network. */
+public final class ManifestReader {
+  public static final Path DEFAULT_PATH = Path.of("/etc/kubernetes/manifests/etcd.yaml");
+
+  /** A manifest bigger than this is not a static pod; refuse before parsing it. */
+  private static final long MAX_MANIFEST_BYTES = 1 << 20;
+
+  private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+
+  public EtcdManifest read(Path path) {
+    JsonNode pod = parse(path);
+    if (!pod.isObject()) {
+      throw new ManifestException(path, "not a Kubernetes object (expected a YAML mapping with kind: Pod)");
+    }
+    String kind = pod.path("kind").asText("");
+    if (!kind.equals("Pod")) {
+      throw new ManifestException(path, "kind is '" + kind + "', expected a static Pod (kind: Pod)");
+    }
+    JsonNode container = etcdContainer(path, pod.path("spec").path("containers"));
+    List<String> argv = new ArrayList<>();
+    container.path("command").forEach(n -> argv.add(n.asText()));
+    container.path("args").forEach(n -> argv.add(n.asText()));
+    CommandFlags flags = new CommandFlags(argv);
+
+    String dataDir = required(path, flags, "data-dir");
+    List<String> advertise = flags.list("advertise-client-urls");
+    if (advertise.isEmpty()) {
+      // kubeadm also records the advertise URL in an annotation; use it when the flag is absent.
+      String annotated = pod.path("metadata").path("annotations")
+          .path("kubeadm.kubernetes.io/etcd.advertise-client-urls").asText("");
+      for (String url : annotated.split(",")) {
+        if (!url.isBlank()) {
+          advertise.add(url.trim());
+        }
+      }
+    }
+    if (advertise.isEmpty()) {
+      throw new ManifestException(path, "no --advertise-client-urls flag in the etcd container command");
+    }
+    List<String> peerUrls = flags.list("initial-advertise-peer-urls");
+    if (peerUrls.isEmpty()) {
+      throw new ManifestException(path, "no --initial-advertise-peer-urls flag in the etcd container command");
+    }
+    String name = required(path, flags, "name");
+    Map<String, List<String>> cluster = parseInitialCluster(path, required(path, flags, "initial-cluster"));
+    if (!cluster.containsKey(name)) {
+      throw new ManifestException(path, "--initial-cluster does not list this member's --name '" + name + "'");
+    }
+
+    String image = container.path("image").asText("");
+    Optional<String> tag = imageTag(image);
+    HostPathMapping data = hostPathFor(pod, container, dataDir);
+    return new EtcdManifest(
+        path,
+        name,
+        dataDir,
+        data.hostPath(),
+        data.volumeName(),
+        advertise,
+        flags.list("listen-client-urls"),
+        peerUrls,
+        flags.list("listen-peer-urls"),
+        cluster,
+        flags.get("initial-cluster-state"),
+        flags.get("initial-cluster-token"),
+        required(path, flags, "cert-file"),
+        required(path, flags, "key-file"),
+        required(path, flags, "trusted-ca-file"),
+        flags.get("peer-cert-file"),
+        flags.get("peer-key-file"),
+        flags.get("peer-trusted-ca-file"),
+        image,
+        tag,
+        tag.map(t -> t.replaceFirst("^v", "").replaceFirst("-.*$", "")),
+        quota(path, flags));
+  }
+
+  private JsonNode parse(Path path) {
+    try {
+      if (Files.isDirectory(path)) {
+        throw new ManifestException(path, "is a directory, expected the etcd static pod manifest file");
+      }
+      if (Files.size(path) > MAX_MANIFEST_BYTES) {
+        throw new ManifestException(path, "is larger than 1 MiB; not a static pod manifest");
+      }
+      JsonNode node = yaml.readTree(path.toFile());
+      if (node == null || node.isMissingNode() || node.isNull()) {
+        throw new ManifestException(path, "is empty");
+      }
+      return node;
+    } catch (NoSuchFileException e) {
+      throw new ManifestException(path, "not found (is this a kubeadm control-plane host? pass --manifest PATH)");
+    } catch (JacksonException e) {
+      String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
+      throw new ManifestException(path, "not valid YAML" + where + ": " + e.getOriginalMessage(), e);
+    } catch (IOException e) {
+      throw new ManifestException(path, "cannot be read: " + e.getMessage(), e);
+    }
+  }
+
+  private static JsonNode etcdContainer(Path path, JsonNode containers) {
+    if (!containers.isArray() || containers.isEmpty()) {
+      throw new ManifestException(path, "spec.containers is missing or empty");
+    }
+    for (JsonNode c : containers) {
+      if (c.path("name").asText("").equals("etcd")) {
+        return c;
+      }
+    }
+    for (JsonNode c : containers) {
+      JsonNode cmd = c.path("command");
+      if (cmd.isArray() && !cmd.isEmpty() && cmd.get(0).asText("").endsWith("etcd")) {
+        return c;
+      }
+    }
+    throw new ManifestException(path, "no etcd container in spec.containers (none named 'etcd' or running etcd)");
+  }
+
+  private static String required(Path path, CommandFlags flags, String flag) {
+    return flags.get(flag).filter(v -> !v.isBlank()).orElseThrow(
+        () -> new ManifestException(path, "no --" + flag + " flag in the etcd container command"));
+  }
+
+  /** {@code name1=url1,name1=url2,name2=url3} → ordered name → URLs. */
+  static Map<String, List<String>> parseInitialCluster(Path path, String value) {
+    Map<String, List<String>> members = new LinkedHashMap<>();
+    for (String entry : value.split(",")) {
+      if (entry.isBlank()) {
+        continue;
+      }
+      int eq = entry.indexOf('=');
+      if (eq <= 0 || eq == entry.length() - 1) {
+        throw new ManifestException(path, "--initial-cluster entry '" + entry.trim() + "' is not NAME=PEER_URL");
+      }
+      members.computeIfAbsent(entry.substring(0, eq).trim(), k -> new ArrayList<>())
+          .add(entry.substring(eq + 1).trim());
+    }
+    return members;
+  }
+
+  static Optional<String> imageTag(String image) {
+    String ref = image;
+    int at = ref.indexOf('@');
+    if (at >= 0) {
+      ref = ref.substring(0, at);
+    }
+    int slash = ref.lastIndexOf('/');
+    int colon = ref.lastIndexOf(':');
+    return colon > slash ? Optional.of(ref.substring(colon + 1)) : Optional.empty();
+  }
+
+  private static Optional<Long> quota(Path path, CommandFlags flags) {
+    Optional<String> raw = flags.get("quota-backend-bytes");
+    if (raw.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(Long.parseLong(raw.get()));
+    } catch (NumberFormatException e) {
+      throw new ManifestException(path, "--quota-backend-bytes '" + raw.get() + "' is not a whole number of bytes");
+    }
+  }
+
+  private record HostPathMapping(Optional<String> hostPath, Optional<String> volumeName) {}
+
+  /**
+   * The host directory behind the container path {@code dir}: the volume mount with the longest mount path that
+   * contains it, if that volume is a hostPath. kubelet only keeps data that lives on such a volume.
+   */
+  private static HostPathMapping hostPathFor(JsonNode pod, JsonNode container, String dir) {
+    String best = null;
+    String bestVolume = null;
+    for (JsonNode mount : container.path("volumeMounts")) {
+      String mountPath = stripSlash(mount.path("mountPath").asText(""));
+      if (mountPath.isEmpty()) {
+        continue;
+      }
+      boolean covers = dir.equals(mountPath) || dir.startsWith(mountPath + "/") || mountPath.equals("/");
+      if (covers && (best == null || mountPath.length() > best.length())) {
+        best = mountPath;
+        bestVolume = mount.path("name").asText("");
+      }
+    }
+    if (best == null) {
+      return new HostPathMapping(Optional.empty(), Optional.empty());
+    }
+    for (JsonNode volume : pod.path("spec").path("volumes")) {
+      if (volume.path("name").asText("").equals(bestVolume) && volume.has("hostPath")) {
+        String host = stripSlash(volume.path("hostPath").path("path").asText(""));
+        String rest = dir.substring(Math.min(dir.length(), best.equals("/") ? 0 : best.length()));
+        return new HostPathMapping(Optional.of(host + rest), Optional.of(bestVolume));
+      }
+    }
+    return new HostPathMapping(Optional.empty(), Optional.of(bestVolume));
+  }
+
+  private static String stripSlash(String p) {
+    return p.length() > 1 && p.endsWith("/") ? p.substring(0, p.length() - 1) : p;
+  }
+}

@@ -1,0 +1,29 @@
+package dev.etcddr.snapshot;
+
+/**
+ * The sidecar {@code <snapshot>.json}: where a snapshot came from and how to know it is intact. Field names are a
+ * stable contract (playbooks read them); add fields, never rename. IDs are hex, as etcdctl prints them.
+ *
+ * @param file the snapshot's file name (no directory: the pair may be moved together)
+ * @param revision the store revision inside the snapshot
+ * @param raftIndex the raft index the snapshot reflects ({@code consistent_index} in its meta bucket)
+ * @param dbSize bytes of the bbolt database (the file without its 32-byte SHA-256 trailer)
+ * @param sha256 SHA-256 of the whole file, hex
+ */
+public record SnapshotMetadata(
+    String format,
+    String file,
+    String clusterId,
+    String memberId,
+    String memberName,
+    String endpoint,
+    String etcdVersion,
+    long revision,
+    long raftIndex,
+    long dbSize,
+    long fileSize,
+    String sha256,
+    String takenAt,
+    String toolVersion) {
+  public static final String FORMAT = "etcd-dr.snapshot/v1";
+}

@@ -1,0 +1,190 @@
+package dev.etcddr.snapshot;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.etcddr.EtcdDrException;
+import dev.etcddr.Json;
+import dev.etcddr.access.EtcdAccess;
+import dev.etcddr.bolt.BoltFormatException;
+import dev.etcddr.etcd.EtcdEndpoint;
+import dev.etcddr.etcd.MemberStatus;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code snapshot save}: one member's snapshot, streamed to a {@code .part} file, its SHA-256 trailer verified,
+ * fsynced, and published under its final name together with a sidecar. On any failure nothing is left at the
+ * final path and no {@code .part} remains; earlier snapshots are never touched.
+ */
+public final class SnapshotSaver {
+  private final Clock clock;
+  private final String toolVersion;
+  private final ObjectMapper json = Json.mapper();
+
+  public SnapshotSaver(Clock clock, String toolVersion) {
+    this.clock = clock;
+    this.toolVersion = toolVersion;
+  }
+
+  public SaveResult save(SaveRequest request, SaveProgress progress) {
+    Path dir = outputDirectory(request);
+    request.file().ifPresent(f -> refuseExisting(f, request.force()));
+    EtcdAccess access = request.access();
+
+    List<SourceSelector.Probe> probes = new ArrayList<>();
+    List<EtcdEndpoint> opened = new ArrayList<>();
+    try {
+      for (String endpoint : access.endpoints()) {
+        EtcdEndpoint e = EtcdEndpoint.open(endpoint, access.tls(), access.timeout(), clock);
+        opened.add(e);
+        try {
+          probes.add(SourceSelector.Probe.answered(e.status()));
+        } catch (EtcdDrException ex) {
+          if (access.endpoints().size() == 1) {
+            throw ex; // the only member: its own error is the clearest message
+          }
+          probes.add(SourceSelector.Probe.failed(endpoint, ex.getMessage()));
+        }
+      }
+      SourceSelector.Choice choice = SourceSelector.choose(probes);
+      progress.sourceChosen(choice.source(), choice.passedOver());
+      EtcdEndpoint source = opened.stream().filter(e -> e.endpoint().equals(choice.source().endpoint()))
+          .findFirst().orElseThrow();
+      return stream(source, choice, request, dir, progress);
+    } finally {
+      opened.forEach(EtcdEndpoint::close);
+    }
+  }
+
+  private SaveResult stream(EtcdEndpoint source, SourceSelector.Choice choice, SaveRequest request, Path dir,
+      SaveProgress progress) {
+    MemberStatus member = choice.source();
+    Instant takenAt = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+    Path part = request.file().map(f -> f.resolveSibling(f.getFileName() + ".part"))
+        .orElseGet(() -> dir.resolve("etcd-snapshot-in-progress-" + ProcessHandle.current().pid() + ".db.part"));
+    try (PartFile snapshotPart = PartFile.create(part)) {
+      TrailerDigest digest = new TrailerDigest();
+      FileChannel out = snapshotPart.channel();
+      try {
+        source.snapshot(chunk -> {
+          digest.update(chunk);
+          ByteBuffer b = chunk.duplicate();
+          while (b.hasRemaining()) {
+            out.write(b);
+          }
+          progress.received(digest.total());
+        });
+      } catch (IOException e) {
+        throw writeFailure(part, e);
+      }
+      digest.verify(member.memberName() + " (" + member.endpoint() + ")");
+      DbFacts facts = readFacts(part);
+      Path target = request.file().orElseGet(() -> dir.resolve(
+          new SnapshotName(member.clusterId(), takenAt, facts.revision(), member.memberName()).fileName()));
+      if (request.file().isEmpty()) {
+        refuseExisting(target, request.force());
+      }
+      SnapshotMetadata meta = new SnapshotMetadata(SnapshotMetadata.FORMAT, target.getFileName().toString(),
+          String.format("%016x", member.clusterId()), String.format("%016x", member.memberId()),
+          member.memberName(), member.endpoint(), member.version(), facts.revision(), facts.consistentIndex(),
+          digest.total() - TrailerDigest.TRAILER, digest.total(), digest.wholeFileSha256(), takenAt.toString(),
+          toolVersion);
+      Path sidecar = target.resolveSibling(target.getFileName() + ".json");
+      publish(snapshotPart, target, sidecar, meta, request.force());
+      progress.finished();
+      return new SaveResult(target, sidecar, meta, choice.passedOver());
+    }
+  }
+
+  /** Sidecar first, snapshot last: a snapshot at its final name always has its sidecar beside it. */
+  private void publish(PartFile snapshotPart, Path target, Path sidecar, SnapshotMetadata meta, boolean force) {
+    Path sidecarPart = sidecar.resolveSibling(sidecar.getFileName() + ".part");
+    boolean sidecarPublished = false;
+    try (PartFile sidecarFile = PartFile.create(sidecarPart)) {
+      sidecarFile.channel().write(ByteBuffer.wrap(json.writeValueAsBytes(meta)));
+      sidecarFile.publish(sidecar, force);
+      sidecarPublished = true;
+      snapshotPart.publish(target, force);
+    } catch (FileAlreadyExistsException e) {
+      cleanUpSidecar(sidecarPublished, sidecar);
+      throw new OutputRefusedException(e.getFile() + " already exists; pass --force to replace it");
+    } catch (IOException e) {
+      cleanUpSidecar(sidecarPublished, sidecar);
+      throw writeFailure(target, e);
+    } catch (RuntimeException e) {
+      cleanUpSidecar(sidecarPublished, sidecar);
+      throw e;
+    }
+  }
+
+  private static void cleanUpSidecar(boolean published, Path sidecar) {
+    if (published) {
+      try {
+        Files.deleteIfExists(sidecar);
+      } catch (IOException ignored) {
+        // The snapshot was not published; a lone sidecar names a file that does not exist and is harmless.
+      }
+    }
+  }
+
+  private static DbFacts readFacts(Path part) {
+    try {
+      return DbFacts.read(part);
+    } catch (BoltFormatException e) {
+      throw new SnapshotIntegrityException("the snapshot passed its SHA-256 check but is not a readable etcd"
+          + " database: " + e.getMessage(), e);
+    } catch (IOException e) {
+      throw new OutputRefusedException("cannot read back " + part + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static OutputRefusedException writeFailure(Path path, IOException e) {
+    String why = e instanceof FileSystemException fse ? PartFile.reason(fse) : e.getMessage();
+    if (why != null && why.contains("No space left")) {
+      return new OutputRefusedException("disk full while writing " + path + " (" + why + "); nothing was kept."
+          + " Free space or choose another --dir", e);
+    }
+    return new OutputRefusedException("writing " + path + " failed: " + why + "; nothing was kept", e);
+  }
+
+  private static void refuseExisting(Path file, boolean force) {
+    if (Files.isDirectory(file)) {
+      throw new OutputRefusedException(file + " is a directory; to save into it use --dir " + file);
+    }
+    if (Files.exists(file) && !force) {
+      throw new OutputRefusedException(file + " already exists; pass --force to replace it");
+    }
+  }
+
+  private static Path outputDirectory(SaveRequest request) {
+    Path dir = request.file().map(f -> f.toAbsolutePath().getParent()).orElse(request.dir().toAbsolutePath());
+    if (Files.isDirectory(dir)) {
+      return dir;
+    }
+    if (Files.exists(dir)) {
+      throw new OutputRefusedException(dir + " is not a directory");
+    }
+    if (request.file().isPresent()) {
+      throw new OutputRefusedException("directory " + dir + " does not exist");
+    }
+    try {
+      // Snapshots hold every Secret of the cluster: the directory is private to its owner.
+      Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      return dir;
+    } catch (FileSystemException e) {
+      throw new OutputRefusedException("cannot create directory " + dir + ": " + PartFile.reason(e), e);
+    } catch (IOException e) {
+      throw new OutputRefusedException("cannot create directory " + dir + ": " + e.getMessage(), e);
+    }
+  }
+}
