@@ -38,6 +38,13 @@ public final class EtcdDrCli {
   private static int handle(Exception e, CommandLine cl, ParseResult parsed) {
     ExitCodes.Failure failure = ExitCodes.of(e);
     PrintWriter err = cl.getErr();
+    if (e instanceof CommandLine.ParameterException pe) {
+      // Flag combinations checked inside a command are usage errors like any picocli parse error.
+      err.println("etcd-dr: " + pe.getMessage());
+      err.println("Try '" + pe.getCommandLine().getCommandSpec().qualifiedName() + " --help' for more information.");
+      err.flush();
+      return failure.code();
+    }
     String message = e instanceof EtcdDrException ? e.getMessage() : "internal error: " + e;
     err.println("etcd-dr: error: " + message);
     if (!(e instanceof EtcdDrException) || System.getenv("ETCD_DR_DEBUG") != null) {

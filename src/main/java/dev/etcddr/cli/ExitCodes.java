@@ -26,6 +26,9 @@ public final class ExitCodes {
   public record Failure(int code, String kind) {}
 
   public static Failure of(Throwable e) {
+    if (e instanceof picocli.CommandLine.ParameterException) {
+      return new Failure(USAGE, "usage");
+    }
     if (e instanceof ManifestException) {
       return new Failure(MANIFEST, "manifest");
     }

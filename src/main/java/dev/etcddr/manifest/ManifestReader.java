@@ -108,7 +108,8 @@ public final class ManifestReader {
       throw new ManifestException(path, "not found (is this a kubeadm control-plane host? pass --manifest PATH)");
     } catch (JacksonException e) {
       String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
-      throw new ManifestException(path, "not valid YAML" + where + ": " + e.getOriginalMessage(), e);
+      throw new ManifestException(path, "not valid YAML" + where + ": "
+          + e.getOriginalMessage().replaceAll("\\s+", " ").trim(), e);
     } catch (IOException e) {
       throw new ManifestException(path, "cannot be read: " + e.getMessage(), e);
     }

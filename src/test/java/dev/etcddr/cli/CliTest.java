@@ -1,0 +1,114 @@
+package dev.etcddr.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CliTest {
+  @TempDir
+  Path dir;
+
+  private Path kubeadmManifest() throws IOException {
+    Path p = dir.resolve("etcd.yaml");
+    try (InputStream in = getClass().getResourceAsStream("/manifests/kubeadm-etcd.yaml")) {
+      Files.write(p, in.readAllBytes());
+    }
+    return p;
+  }
+
+  @Test
+  void every_command_has_help_with_the_exit_codes() {
+    for (List<String> cmd : List.<List<String>>of(List.of(), List.of("manifest"), List.of("manifest", "show"),
+        List.of("snapshot"), List.of("snapshot", "save"))) {
+      String[] args = java.util.stream.Stream.concat(cmd.stream(), java.util.stream.Stream.of("--help"))
+          .toArray(String[]::new);
+      CliRun r = CliRun.of(args);
+      assertEquals(0, r.exitCode(), r.toString());
+      assertTrue(r.out().contains("Exit codes:") && r.out().contains("7   output refused"), r.toString());
+    }
+  }
+
+  @Test
+  void version_comes_from_the_build() {
+    CliRun r = CliRun.of("--version");
+    assertEquals(0, r.exitCode());
+    assertTrue(r.out().startsWith("etcd-dr "), r.out());
+  }
+
+  @Test
+  void unknown_flags_and_missing_commands_are_usage_errors() {
+    assertEquals(2, CliRun.of("snapshot", "save", "--no-such-flag").exitCode());
+    assertEquals(2, CliRun.of().exitCode());
+    assertEquals(2, CliRun.of("snapshot").exitCode());
+    assertEquals(2, CliRun.of("snapshot", "save", "--timeout", "soon").exitCode());
+  }
+
+  @Test
+  void cert_without_key_is_a_usage_error_before_anything_is_touched() {
+    CliRun r = CliRun.of("snapshot", "save", dir.resolve("x.db").toString(), "--cert", "/nope.crt");
+    assertEquals(2, r.exitCode(), r.toString());
+    assertTrue(r.err().contains("--cert and --key go together"), r.toString());
+    assertTrue(!Files.exists(dir.resolve("x.db")) && !Files.exists(dir.resolve("x.db.part")));
+  }
+
+  @Test
+  void file_and_dir_together_are_a_usage_error() {
+    CliRun r = CliRun.of("snapshot", "save", dir.resolve("x.db").toString(), "--dir", dir.toString());
+    assertEquals(2, r.exitCode(), r.toString());
+  }
+
+  @Test
+  void manifest_show_json_is_stable_and_complete() throws IOException {
+    CliRun r = CliRun.of("manifest", "show", "--manifest", kubeadmManifest().toString(), "-o", "json");
+    assertEquals(0, r.exitCode(), r.toString());
+    JsonNode j = new ObjectMapper().readTree(r.out());
+    for (String field : List.of("manifest", "member_name", "data_dir", "host_data_dir", "data_dir_on_host_path",
+        "advertise_client_urls", "listen_client_urls", "initial_advertise_peer_urls", "initial_cluster",
+        "initial_cluster_state", "initial_cluster_token", "cert_file", "key_file", "trusted_ca_file",
+        "peer_cert_file", "peer_key_file", "peer_trusted_ca_file", "image", "image_tag", "etcd_version",
+        "quota_backend_bytes")) {
+      assertTrue(j.has(field), "missing " + field + " in " + r.out());
+    }
+    assertEquals("cp1", j.get("member_name").asText());
+    assertEquals("https://10.0.0.13:2380", j.get("initial_cluster").get("cp3").get(0).asText());
+    assertTrue(j.get("initial_cluster_token").isNull());
+    assertEquals("3.5.16", j.get("etcd_version").asText());
+  }
+
+  @Test
+  void manifest_show_text_warns_when_data_is_not_on_a_hostPath() throws IOException {
+    Path m = kubeadmManifest();
+    Files.writeString(m, Files.readString(m).replace("--data-dir=/var/lib/etcd", "--data-dir=/tmp/etcd"));
+    CliRun r = CliRun.of("manifest", "show", "--manifest", m.toString());
+    assertEquals(0, r.exitCode(), r.toString());
+    assertTrue(r.out().contains("NONE: --data-dir is not on a hostPath volume"), r.out());
+  }
+
+  @Test
+  void a_missing_manifest_exits_3_naming_it_and_as_json_on_stdout() throws IOException {
+    Path missing = dir.resolve("missing.yaml");
+    CliRun r = CliRun.of("manifest", "show", "--manifest", missing.toString(), "-o", "json");
+    assertEquals(3, r.exitCode(), r.toString());
+    assertTrue(r.err().startsWith("etcd-dr: error: " + missing + ": not found"), r.err());
+    JsonNode j = new ObjectMapper().readTree(r.out());
+    assertEquals("manifest", j.get("error").get("kind").asText());
+    assertEquals(3, j.get("error").get("exit_code").asInt());
+  }
+
+  @Test
+  void snapshot_save_without_a_manifest_exits_3_and_writes_nothing() {
+    CliRun r = CliRun.of("snapshot", "save", "--manifest", dir.resolve("none.yaml").toString(), "--dir",
+        dir.resolve("out").toString());
+    assertEquals(3, r.exitCode(), r.toString());
+    assertTrue(!Files.exists(dir.resolve("out")), "no output directory created before inputs are valid");
+  }
+}

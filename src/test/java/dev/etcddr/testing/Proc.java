@@ -1,0 +1,56 @@
+package dev.etcddr.testing;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** Runs a real program to completion, bounded in time, and keeps its output. */
+public final class Proc {
+  public record Result(int exitCode, String stdout, String stderr) {
+    public Result requireSuccess() {
+      if (exitCode != 0) {
+        throw new AssertionError("exit " + exitCode + "\nstdout:\n" + stdout + "\nstderr:\n" + stderr);
+      }
+      return this;
+    }
+  }
+
+  private Proc() {}
+
+  public static Result run(List<String> argv) {
+    return run(argv, Map.of(), null, 120);
+  }
+
+  public static Result run(List<String> argv, Map<String, String> env, Path cwd, int timeoutSeconds) {
+    try {
+      ProcessBuilder pb = new ProcessBuilder(new ArrayList<>(argv));
+      pb.environment().putAll(env);
+      if (cwd != null) {
+        pb.directory(cwd.toFile());
+      }
+      Path out = java.nio.file.Files.createTempFile("proc", ".out");
+      Path err = java.nio.file.Files.createTempFile("proc", ".err");
+      pb.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(
+          new java.io.File("/dev/null")));
+      Process p = pb.start();
+      if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+        p.destroyForcibly().waitFor();
+        throw new AssertionError("timed out after " + timeoutSeconds + "s: " + argv);
+      }
+      Result r = new Result(p.exitValue(), java.nio.file.Files.readString(out, StandardCharsets.UTF_8),
+          java.nio.file.Files.readString(err, StandardCharsets.UTF_8));
+      java.nio.file.Files.deleteIfExists(out);
+      java.nio.file.Files.deleteIfExists(err);
+      return r;
+    } catch (IOException e) {
+      throw new AssertionError("cannot run " + argv + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    }
+  }
+}
