@@ -43,18 +43,22 @@ public final class SnapshotSaver {
 
     List<SourceSelector.Probe> probes = new ArrayList<>();
     List<EtcdEndpoint> opened = new ArrayList<>();
+    List<EtcdDrException> failures = new ArrayList<>();
     try {
       for (String endpoint : access.endpoints()) {
-        EtcdEndpoint e = EtcdEndpoint.open(endpoint, access.tls(), access.timeout(), clock);
-        opened.add(e);
         try {
+          EtcdEndpoint e = EtcdEndpoint.open(endpoint, access.tls(), access.timeout(), clock);
+          opened.add(e);
           probes.add(SourceSelector.Probe.answered(e.status()));
         } catch (EtcdDrException ex) {
-          if (access.endpoints().size() == 1) {
-            throw ex; // the only member: its own error is the clearest message
-          }
+          failures.add(ex);
           probes.add(SourceSelector.Probe.failed(endpoint, ex.getMessage()));
         }
+      }
+      boolean noneAnswered = failures.size() == access.endpoints().size();
+      if (noneAnswered && failures.stream().map(Object::getClass).distinct().count() == 1) {
+        // One cause everywhere (one endpoint, or the same wrong CA for all): its own message and exit code.
+        throw failures.get(0);
       }
       SourceSelector.Choice choice = SourceSelector.choose(probes);
       progress.sourceChosen(choice.source(), choice.passedOver());

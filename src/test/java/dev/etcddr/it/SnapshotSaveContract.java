@@ -250,7 +250,20 @@ abstract class SnapshotSaveContract {
     failing(5, "nothing accepts connections at https://" + member.ip() + ":1", newDir("down"),
         concat(flags, "--timeout", "3s"));
     assertTrue((System.nanoTime() - start) / 1e9 < 8, "failed within the timeout");
-    // A blackholed address (no RST) must also end at the timeout, not hang.
+  }
+
+  @Test
+  void an_endpoint_that_accepts_but_never_answers_fails_at_the_timeout() throws IOException {
+    try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50,
+        java.net.InetAddress.getByName(member.ip()))) {
+      String[] flags = tlsFlags(pki().resolve("etcd/ca.crt"), pki().resolve("apiserver-etcd-client.crt"),
+          pki().resolve("apiserver-etcd-client.key"));
+      flags[1] = "https://" + member.ip() + ":" + silent.getLocalPort();
+      long start = System.nanoTime();
+      failing(5, "no answer from " + flags[1] + " within 2s", newDir("silent"), concat(flags, "--timeout", "2s"));
+      double seconds = (System.nanoTime() - start) / 1e9;
+      assertTrue(seconds >= 2 && seconds < 8, "waited the timeout, not forever: " + seconds);
+    }
   }
 
   @Test
