@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Runs inside a lab host's new mount, UTS and PID namespaces (started by `lab up` through unshare): gives the
+# host its name and its own /etc/kubernetes and /var/lib, then becomes the host's init.
+#   host-enter.sh HOST_DIR NAME
+set -euo pipefail
+host_dir=$1 name=$2
+lib=$(cd "$(dirname "$0")" && pwd)
+
+hostname "$name"
+# The machine's package database stays visible on every host, so apt and dpkg (and Ansible's package module)
+# work there as on a real node.
+for d in dpkg apt; do
+  if [ -d "/var/lib/$d" ]; then
+    mkdir -p "$host_dir/var-lib/$d"
+    mount --bind "/var/lib/$d" "$host_dir/var-lib/$d"
+  fi
+done
+mount --rbind "$host_dir/var-lib" /var/lib
+mount --bind "$host_dir/etc-kubernetes" /etc/kubernetes
+exec /usr/bin/python3 "$lib/hostinit.py" "$host_dir/sshd_config" "$host_dir/var-lib/kubelet-standin/kubelet.out"

@@ -1,0 +1,138 @@
+# Writes kubeadm-shaped static pod manifests for one lab host. Sourced by lab/lab.
+# write_manifests DIR NAME IP INITIAL_CLUSTER ETCD_VERSION
+write_manifests() {
+  local dir=$1 name=$2 ip=$3 cluster=$4 version=$5
+  local pki=/etc/kubernetes/pki
+  mkdir -p "$dir"
+  cat > "$dir/etcd.yaml" <<YAML
+apiVersion: v1
+kind: Pod
+metadata:
+  annotations:
+    kubeadm.kubernetes.io/etcd.advertise-client-urls: https://$ip:2379
+  creationTimestamp: null
+  labels:
+    component: etcd
+    tier: control-plane
+  name: etcd
+  namespace: kube-system
+spec:
+  containers:
+  - command:
+    - etcd
+    - --advertise-client-urls=https://$ip:2379
+    - --cert-file=$pki/etcd/server.crt
+    - --client-cert-auth=true
+    - --data-dir=/var/lib/etcd
+    - --experimental-initial-corrupt-check=true
+    - --experimental-watch-progress-notify-interval=5s
+    - --initial-advertise-peer-urls=https://$ip:2380
+    - --initial-cluster=$cluster
+    - --initial-cluster-state=new
+    - --key-file=$pki/etcd/server.key
+    - --listen-client-urls=https://$ip:2379
+    - --listen-metrics-urls=http://$ip:2381
+    - --listen-peer-urls=https://$ip:2380
+    - --name=$name
+    - --peer-cert-file=$pki/etcd/peer.crt
+    - --peer-client-cert-auth=true
+    - --peer-key-file=$pki/etcd/peer.key
+    - --peer-trusted-ca-file=$pki/etcd/ca.crt
+    - --snapshot-count=10000
+    - --trusted-ca-file=$pki/etcd/ca.crt
+    image: registry.k8s.io/etcd:$version-0
+    imagePullPolicy: IfNotPresent
+    name: etcd
+    resources:
+      requests:
+        cpu: 100m
+        memory: 100Mi
+    volumeMounts:
+    - mountPath: /var/lib/etcd
+      name: etcd-data
+    - mountPath: $pki/etcd
+      name: etcd-certs
+  hostNetwork: true
+  priority: 2000001000
+  priorityClassName: system-node-critical
+  securityContext:
+    seccompProfile:
+      type: RuntimeDefault
+  volumes:
+  - hostPath:
+      path: $pki/etcd
+      type: DirectoryOrCreate
+    name: etcd-certs
+  - hostPath:
+      path: /var/lib/etcd
+      type: DirectoryOrCreate
+    name: etcd-data
+status: {}
+YAML
+  local servers
+  servers=$(echo "$cluster" | sed -E 's#[^=,]+=https://([0-9.]+):2380#https://\1:2379#g')
+  cat > "$dir/kube-apiserver.yaml" <<YAML
+apiVersion: v1
+kind: Pod
+metadata:
+  annotations:
+    kubeadm.kubernetes.io/kube-apiserver.advertise-address.endpoint: $ip:6443
+  creationTimestamp: null
+  labels:
+    component: kube-apiserver
+    tier: control-plane
+  name: kube-apiserver
+  namespace: kube-system
+spec:
+  containers:
+  - command:
+    - kube-apiserver
+    - --advertise-address=$ip
+    - --etcd-cafile=$pki/etcd/ca.crt
+    - --etcd-certfile=$pki/apiserver-etcd-client.crt
+    - --etcd-keyfile=$pki/apiserver-etcd-client.key
+    - --etcd-servers=$servers
+    - --secure-port=6443
+    image: registry.k8s.io/kube-apiserver:v1.31.4
+    imagePullPolicy: IfNotPresent
+    name: kube-apiserver
+    volumeMounts:
+    - mountPath: $pki
+      name: k8s-certs
+      readOnly: true
+  hostNetwork: true
+  priorityClassName: system-node-critical
+  volumes:
+  - hostPath:
+      path: $pki
+      type: DirectoryOrCreate
+    name: k8s-certs
+status: {}
+YAML
+  local component
+  for component in kube-controller-manager kube-scheduler; do
+    cat > "$dir/$component.yaml" <<YAML
+apiVersion: v1
+kind: Pod
+metadata:
+  creationTimestamp: null
+  labels:
+    component: $component
+    tier: control-plane
+  name: $component
+  namespace: kube-system
+spec:
+  containers:
+  - command:
+    - $component
+    - --kubeconfig=/etc/kubernetes/$( [ "$component" = kube-scheduler ] && echo scheduler || echo controller-manager ).conf
+    - --leader-elect=true
+    image: registry.k8s.io/$component:v1.31.4
+    imagePullPolicy: IfNotPresent
+    name: $component
+  hostNetwork: true
+  priorityClassName: system-node-critical
+status: {}
+YAML
+  done
+}
