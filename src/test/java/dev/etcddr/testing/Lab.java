@@ -1,0 +1,63 @@
+package dev.etcddr.testing;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Drives lab/lab for tests, with its own state directory and addresses so a developer's own lab is left alone. */
+public final class Lab implements AutoCloseable {
+  private final Path state;
+  private final String net;
+
+  public Lab(Path state, String net) {
+    this.state = state;
+    this.net = net;
+  }
+
+  public Path state() {
+    return state;
+  }
+
+  public Path inventory() {
+    return state.resolve("inventory.ini");
+  }
+
+  public String address(int host) {
+    return net + "." + host;
+  }
+
+  public Map<String, String> env() {
+    Map<String, String> env = new HashMap<>();
+    env.put("LAB_STATE", state.toString());
+    return env;
+  }
+
+  public Proc.Result run(String... args) {
+    return run(Map.of(), args);
+  }
+
+  public Proc.Result run(Map<String, String> extraEnv, String... args) {
+    List<String> argv = new ArrayList<>(List.of(Repo.root().resolve("lab/lab").toString()));
+    argv.addAll(List.of(args));
+    Map<String, String> env = env();
+    env.putAll(extraEnv);
+    return Proc.run(argv, env, null, 300);
+  }
+
+  public Proc.Result up(String... extra) {
+    List<String> args = new ArrayList<>(List.of("up", "--net", net));
+    args.addAll(List.of(extra));
+    return run(args.toArray(String[]::new));
+  }
+
+  public Proc.Result ssh(String host, String command) {
+    return run("ssh", host, command);
+  }
+
+  @Override
+  public void close() {
+    run("down");
+  }
+}
