@@ -1,7 +1,5 @@
 package dev.etcddr.cli;
 
-import dev.etcddr.access.EtcdAccess;
-import dev.etcddr.manifest.ManifestReader;
 import dev.etcddr.snapshot.SaveRequest;
 import dev.etcddr.snapshot.SaveResult;
 import dev.etcddr.snapshot.SnapshotSaver;
@@ -64,10 +62,9 @@ public final class SnapshotSaveCommand implements Callable<Integer> {
     if (file != null && spec.commandLine().getParseResult().hasMatchedOption("--dir")) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give FILE or --dir, not both");
     }
-    EtcdAccess etcd = EtcdAccess.resolve(access.toOptions(), new ManifestReader(), context.clock());
     var progress = new SaveProgressPrinter(spec.commandLine().getErr(), context.terminal() && !output.json());
     SaveResult result = new SnapshotSaver(context.clock(), VersionProvider.version())
-        .save(new SaveRequest(etcd, Optional.ofNullable(file), dir, force), progress);
+        .save(new SaveRequest(access.toOptions(), Optional.ofNullable(file), dir, force), progress);
     SavePrinter.print(result, output.json(), spec.commandLine().getOut());
     return ExitCodes.OK;
   }

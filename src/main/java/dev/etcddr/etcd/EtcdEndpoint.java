@@ -10,6 +10,9 @@ import io.etcd.jetcd.cluster.Member;
 import io.etcd.jetcd.maintenance.SnapshotResponse;
 import io.etcd.jetcd.maintenance.StatusResponse;
 import io.grpc.stub.StreamObserver;
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.SslProvider;
+import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
@@ -37,7 +40,9 @@ public final class EtcdEndpoint implements AutoCloseable {
   private final ClientTls tls;
   private final Client client;
 
-  private EtcdEndpoint(String endpoint, ClientTls tls, Duration timeout, Clock clock) {
+  private CompletableFuture<StatusResponse> pendingStatus;
+
+  private EtcdEndpoint(String endpoint, ClientTls tls, Duration timeout, Clock clock, Vertx vertx) {
     this.endpoint = endpoint;
     this.tls = tls;
     this.timeout = timeout;
@@ -48,9 +53,13 @@ public final class EtcdEndpoint implements AutoCloseable {
         .connectTimeout(timeout)
         .retryMaxAttempts(1)
         .retryMaxDuration(timeout);
+    if (vertx != null) {
+      builder.vertx(vertx);
+    }
     if ("https".equals(uri.getScheme())) {
       try {
-        builder.sslContext(b -> b.trustManager(serverCheck).keyManager(tls.key(), tls.certChain()));
+        builder.sslContext(b -> b.sslProvider(OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK)
+            .trustManager(serverCheck).keyManager(tls.key(), tls.certChain()));
       } catch (javax.net.ssl.SSLException e) {
         throw new TlsException("cannot set up TLS for " + endpoint + ": " + e.getMessage(), e);
       }
@@ -59,21 +68,30 @@ public final class EtcdEndpoint implements AutoCloseable {
   }
 
   /**
-   * Connects to one member. A plain TLS handshake comes first, so that a member that is down or refuses our
-   * certificates is reported at once with the reason, instead of as a gRPC timeout.
+   * Connects to one member. The status request is sent at once and, while it is under way, a plain TLS handshake
+   * checks the endpoint, so that a member that is down or refuses our certificates is reported at once with the
+   * reason instead of as a gRPC timeout.
+   *
+   * @param vertx an event loop prepared ahead (see {@link EtcdConnector}), handed over to this client; or null
    */
-  public static EtcdEndpoint open(String endpoint, ClientTls tls, Duration timeout, Clock clock) {
+  static EtcdEndpoint open(String endpoint, ClientTls tls, Duration timeout, Clock clock, Vertx vertx) {
     URI uri = parse(endpoint);
-    ServerCertificateCheck check = new ServerCertificateCheck(tls, endpoint, uri.getHost(), clock);
-    TlsProbe.Outcome outcome = TlsProbe.probe(endpoint, uri.getHost(), uri.getPort(),
-        "https".equals(uri.getScheme()), tls, check, timeout);
-    if (outcome instanceof TlsProbe.Unreachable u) {
-      throw new EtcdUnavailableException(u.why());
+    EtcdEndpoint e = new EtcdEndpoint(endpoint, tls, timeout, clock, vertx);
+    try {
+      e.pendingStatus = e.client.getMaintenanceClient().statusMember(endpoint);
+      TlsProbe.Outcome outcome = TlsProbe.probe(endpoint, uri.getHost(), uri.getPort(),
+          "https".equals(uri.getScheme()), tls, e.serverCheck, timeout);
+      if (outcome instanceof TlsProbe.Unreachable u) {
+        throw new EtcdUnavailableException(u.why());
+      }
+      if (outcome instanceof TlsProbe.Refused r) {
+        throw r.why();
+      }
+      return e;
+    } catch (RuntimeException ex) {
+      e.close();
+      throw ex;
     }
-    if (outcome instanceof TlsProbe.Refused r) {
-      throw r.why();
-    }
-    return new EtcdEndpoint(endpoint, tls, timeout, clock);
   }
 
   public String endpoint() {
@@ -95,7 +113,10 @@ public final class EtcdEndpoint implements AutoCloseable {
 
   /** Status of this member, named through the member list. */
   public MemberStatus status() {
-    StatusResponse status = await(client.getMaintenanceClient().statusMember(endpoint), "status");
+    CompletableFuture<StatusResponse> request = pendingStatus != null ? pendingStatus
+        : client.getMaintenanceClient().statusMember(endpoint);
+    pendingStatus = null;
+    StatusResponse status = await(request, "status");
     List<Member> members = await(client.getClusterClient().listMember(), "member list").getMembers();
     long id = status.getHeader().getMemberId();
     String name = members.stream().filter(m -> m.getId() == id).map(Member::getName).findFirst().orElse("");

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.etcddr.EtcdDrException;
 import dev.etcddr.Json;
 import dev.etcddr.access.EtcdAccess;
+import dev.etcddr.manifest.ManifestReader;
 import dev.etcddr.bolt.BoltFormatException;
+import dev.etcddr.etcd.EtcdConnector;
 import dev.etcddr.etcd.EtcdEndpoint;
 import dev.etcddr.etcd.MemberStatus;
 import java.io.IOException;
@@ -37,17 +39,22 @@ public final class SnapshotSaver {
   }
 
   public SaveResult save(SaveRequest request, SaveProgress progress) {
-    Path dir = outputDirectory(request);
-    request.file().ifPresent(f -> refuseExisting(f, request.force()));
-    EtcdAccess access = request.access();
+    try (EtcdConnector connector = EtcdConnector.start(clock)) {
+      EtcdAccess access = EtcdAccess.resolve(request.access(), new ManifestReader(), clock);
+      request.file().ifPresent(f -> refuseExisting(f, request.force()));
+      return save(connector, access, request, progress);
+    }
+  }
 
+  private SaveResult save(EtcdConnector connector, EtcdAccess access, SaveRequest request, SaveProgress progress) {
+    Path dir = outputDirectory(request);
     List<SourceSelector.Probe> probes = new ArrayList<>();
     List<EtcdEndpoint> opened = new ArrayList<>();
     List<EtcdDrException> failures = new ArrayList<>();
     try {
       for (String endpoint : access.endpoints()) {
         try {
-          EtcdEndpoint e = EtcdEndpoint.open(endpoint, access.tls(), access.timeout(), clock);
+          EtcdEndpoint e = connector.open(endpoint, access.tls(), access.timeout());
           opened.add(e);
           probes.add(SourceSelector.Probe.answered(e.status()));
         } catch (EtcdDrException ex) {

@@ -8,13 +8,14 @@ import java.util.HexFormat;
 /**
  * Checks etcd's snapshot trailer while the bytes stream past: the last 32 bytes of a snapshot are the SHA-256 of
  * everything before them. The end is unknown until the stream ends, so the newest 32 bytes are held back and only
- * bytes that are certainly not part of the trailer are fed to the digest. Also keeps the SHA-256 of the whole file.
+ * bytes that are certainly not part of the trailer are fed to the digest. The SHA-256 of the whole file comes from
+ * the same pass: a copy of the digest state after the body, fed the 32 trailer bytes.
  */
 final class TrailerDigest {
   static final int TRAILER = 32;
 
   private final MessageDigest body = sha256();
-  private final MessageDigest whole = sha256();
+  private String wholeFileSha256;
   private final byte[] tail = new byte[TRAILER];
   private int tailLength;
   private long total;
@@ -30,7 +31,6 @@ final class TrailerDigest {
   void update(ByteBuffer chunk) {
     int n = chunk.remaining();
     total += n;
-    whole.update(chunk.duplicate());
     if (n >= TRAILER) {
       body.update(tail, 0, tailLength);
       ByteBuffer head = chunk.duplicate();
@@ -59,6 +59,14 @@ final class TrailerDigest {
       throw new SnapshotIntegrityException("snapshot from " + source + " has no SHA-256 trailer (" + total
           + " bytes, not a whole number of pages plus 32): the stream was cut short");
     }
+    MessageDigest whole;
+    try {
+      whole = (MessageDigest) body.clone();
+    } catch (CloneNotSupportedException e) {
+      throw new IllegalStateException("SHA-256 digest cannot be cloned in this JVM", e);
+    }
+    whole.update(tail, 0, tailLength);
+    wholeFileSha256 = HexFormat.of().formatHex(whole.digest());
     byte[] computed = body.digest();
     if (!MessageDigest.isEqual(computed, tail)) {
       throw new SnapshotIntegrityException("snapshot from " + source + " failed its SHA-256 check: trailer "
@@ -66,7 +74,11 @@ final class TrailerDigest {
     }
   }
 
+  /** Available after a successful {@link #verify}. */
   String wholeFileSha256() {
-    return HexFormat.of().formatHex(whole.digest());
+    if (wholeFileSha256 == null) {
+      throw new IllegalStateException("verify() first");
+    }
+    return wholeFileSha256;
   }
 }

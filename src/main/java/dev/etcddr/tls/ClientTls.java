@@ -5,6 +5,8 @@ import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.Signature;
+import java.security.interfaces.RSAPrivateCrtKey;
+import java.security.interfaces.RSAPublicKey;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
@@ -45,12 +47,22 @@ public record ClientTls(
     }
   }
 
-  /** Sign a random challenge with the key and verify it with the certificate's public key. */
+  /**
+   * RSA: the key's modulus and public exponent must be the certificate's. Other keys: sign a random challenge and
+   * verify it with the certificate's public key.
+   */
   private static void requireKeyMatches(X509Certificate cert, PrivateKey key, Path certFile, Path keyFile) {
     String certAlg = cert.getPublicKey().getAlgorithm();
     if (!certAlg.equals(key.getAlgorithm())) {
       throw new TlsException("client key " + keyFile + " (" + key.getAlgorithm() + ") does not belong to client"
           + " certificate " + certFile + " (" + certAlg + ")");
+    }
+    if (key instanceof RSAPrivateCrtKey rsa && cert.getPublicKey() instanceof RSAPublicKey pub) {
+      if (!rsa.getModulus().equals(pub.getModulus()) || !rsa.getPublicExponent().equals(pub.getPublicExponent())) {
+        throw new TlsException("client key " + keyFile + " does not belong to client certificate " + certFile
+            + " (key/cert mismatch: the pair was mixed up or one of them was replaced)");
+      }
+      return;
     }
     String sigAlg = switch (certAlg) {
       case "RSA" -> "SHA256withRSA";

@@ -1,0 +1,60 @@
+package dev.etcddr.etcd;
+
+import dev.etcddr.tls.ClientTls;
+import io.etcd.jetcd.Client;
+import io.netty.handler.ssl.OpenSsl;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Opens {@link EtcdEndpoint}s. Starting the gRPC stack (Vert.x, Netty, BoringSSL) costs most of a second in a fresh
+ * JVM; a connector begins that on a second thread as soon as it is created, while the caller reads the manifest and
+ * loads certificates, and hands the prepared event loop to the first endpoint it opens.
+ */
+public final class EtcdConnector implements AutoCloseable {
+  private final Clock clock;
+  private final CompletableFuture<Vertx> prepared;
+  private final AtomicBoolean handedOut = new AtomicBoolean();
+
+  private EtcdConnector(Clock clock) {
+    this.clock = clock;
+    this.prepared = CompletableFuture.supplyAsync(EtcdConnector::prepare, r -> {
+      Thread t = new Thread(r, "etcd-dr-grpc-warmup");
+      t.setDaemon(true);
+      t.start();
+    });
+  }
+
+  public static EtcdConnector start(Clock clock) {
+    return new EtcdConnector(clock);
+  }
+
+  private static Vertx prepare() {
+    OpenSsl.isAvailable(); // loads the native library
+    Client.builder(); // loads jetcd's client classes
+    return Vertx.vertx(new VertxOptions().setUseDaemonThread(true));
+  }
+
+  public EtcdEndpoint open(String endpoint, ClientTls tls, Duration timeout) {
+    Vertx vertx = null;
+    if (handedOut.compareAndSet(false, true)) {
+      try {
+        vertx = prepared.join();
+      } catch (RuntimeException e) {
+        vertx = null; // the client will make its own and report any real failure itself
+      }
+    }
+    return EtcdEndpoint.open(endpoint, tls, timeout, clock, vertx);
+  }
+
+  @Override
+  public void close() {
+    if (handedOut.compareAndSet(false, true)) {
+      prepared.thenAccept(Vertx::close);
+    }
+  }
+}
