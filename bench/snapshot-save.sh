@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmark: `etcd-dr snapshot save` against `etcdctl snapshot save` (etcd 3.5.16), same member, same data, one run.
+# Benchmark: `etcd-dr snapshot save` (bin/etcd-dr, the launcher) against `etcdctl snapshot save` (etcd 3.5.16), same member, same data, one run.
 #
 #   sudo bench/snapshot-save.sh [--sizes 100M,1G] [--runs 3]
 #
@@ -67,7 +67,7 @@ for size in "${size_list[@]}"; do
   jar_t=(); ctl_t=(); jar_m=(); ctl_m=()
   for r in $(seq 1 "$runs"); do
     rm -f "$work"/out.db*
-    m=$(bench/measure.py -- java -jar target/etcd-dr.jar snapshot save "$work/out.db" --endpoints "https://$ip:2379" "${tls[@]}" --timeout 60s)
+    m=$(bench/measure.py -- bin/etcd-dr snapshot save "$work/out.db" --endpoints "https://$ip:2379" "${tls[@]}" --timeout 60s)
     jar_t+=("$(field wall_s "$m")"); jar_m+=("$(field peak_rss_mib "$m")")
     rm -f "$work"/out.db*
     m=$(ETCDCTL_API=3 bench/measure.py -- "$ETCD_BIN/etcdctl" --endpoints "https://$ip:2379" "${tls[@]}" snapshot save "$work/out.db")
