@@ -26,9 +26,13 @@ public final class BoltFile implements Closeable {
   /** The meta page in use. */
   public record Meta(int pageSize, long rootPgid, long freelistPgid, long highWaterPgid, long txid) {}
 
+  /** No page (with its overflow) may be larger than this: a corrupt overflow count must not exhaust memory. */
+  static final long MAX_PAGE_SPAN = 256L << 20;
+
   private final FileChannel channel;
   private final Path path;
   private final Meta meta;
+  private final java.util.List<String> metaProblems = new java.util.ArrayList<>();
 
   private BoltFile(Path path, FileChannel channel) throws IOException {
     this.path = path;
@@ -50,14 +54,31 @@ public final class BoltFile implements Closeable {
     return meta;
   }
 
+  /** Why a meta page is unusable, one line each; empty when both are valid. */
+  public java.util.List<String> metaProblems() {
+    return java.util.List.copyOf(metaProblems);
+  }
+
+  public Path path() {
+    return path;
+  }
+
+  /** Bytes of page {@code pgid}'s header, for checks that must look before trusting the page. */
+  ByteBuffer header(long pgid) throws IOException {
+    return readAt(pgid * meta.pageSize(), Page.HEADER).order(ByteOrder.LITTLE_ENDIAN);
+  }
+
   private Meta readMeta() throws IOException {
     long size = channel.size();
     if (size < 4096) {
       throw new BoltFormatException(path + ": " + size + " bytes is too small for a bbolt database");
     }
-    Meta m0 = decodeMeta(readAt(0, 4096), 0);
+    Meta m0 = decodeMeta(readAt(0, 4096), 0, metaProblems);
     int pageSize = m0 != null ? m0.pageSize() : 4096;
-    Meta m1 = size >= 2L * pageSize ? decodeMeta(readAt(pageSize, 4096), 1) : null;
+    Meta m1 = size >= 2L * pageSize ? decodeMeta(readAt(pageSize, 4096), 1, metaProblems) : null;
+    if (m1 == null && size < 2L * pageSize) {
+      metaProblems.add("meta page 1: beyond the end of the file");
+    }
     Meta chosen = m0 == null ? m1 : m1 == null ? m0 : (m1.txid() > m0.txid() ? m1 : m0);
     if (chosen == null) {
       throw new BoltFormatException(path + ": neither meta page is valid (bad magic, version or checksum);"
@@ -70,10 +91,16 @@ public final class BoltFile implements Closeable {
     return chosen;
   }
 
-  /** A valid meta page, or null: magic, version, FNV-1a checksum, sane page size and page ids. */
-  private static Meta decodeMeta(ByteBuffer page, int expectedId) {
+  /** A valid meta page, or null (with the reason added to problems): magic, version, checksum, sizes, ids. */
+  private static Meta decodeMeta(ByteBuffer page, int expectedId, java.util.List<String> problems) {
     page.order(ByteOrder.LITTLE_ENDIAN);
-    if (page.getInt(16) != MAGIC || page.getInt(20) != VERSION) {
+    String where = "meta page " + expectedId + ": ";
+    if (page.getInt(16) != MAGIC) {
+      problems.add(where + "bad magic 0x" + Integer.toHexString(page.getInt(16)) + " (not a bbolt database?)");
+      return null;
+    }
+    if (page.getInt(20) != VERSION) {
+      problems.add(where + "unsupported version " + page.getInt(20));
       return null;
     }
     long hash = FNV_OFFSET;
@@ -82,14 +109,21 @@ public final class BoltFile implements Closeable {
       hash *= FNV_PRIME;
     }
     if (hash != page.getLong(72)) {
+      problems.add(where + "checksum mismatch");
       return null;
     }
     int pageSize = page.getInt(24);
     if (pageSize < 1024 || Integer.bitCount(pageSize) != 1 || pageSize > (1 << 24)) {
+      problems.add(where + "page size " + pageSize + " is not a power of two between 1 KiB and 16 MiB");
       return null;
     }
     Meta m = new Meta(pageSize, page.getLong(32), page.getLong(48), page.getLong(56), page.getLong(64));
-    if (m.rootPgid() < 2 || m.rootPgid() >= m.highWaterPgid() || page.getLong(0) != expectedId) {
+    if (page.getLong(0) != expectedId) {
+      problems.add(where + "page id is " + page.getLong(0));
+      return null;
+    }
+    if (m.highWaterPgid() < 3 || m.rootPgid() < 2 || m.rootPgid() >= m.highWaterPgid()) {
+      problems.add(where + "root page " + m.rootPgid() + " outside 2.." + (m.highWaterPgid() - 1));
       return null;
     }
     return m;
@@ -113,8 +147,9 @@ public final class BoltFile implements Closeable {
     int ps = meta.pageSize();
     ByteBuffer head = readAt(pgid * ps, Page.HEADER).order(ByteOrder.LITTLE_ENDIAN);
     long overflow = Integer.toUnsignedLong(head.getInt(12));
-    if (pgid + overflow >= meta.highWaterPgid() || (overflow + 1) * ps > Integer.MAX_VALUE) {
-      throw new BoltFormatException(path + ": page " + pgid + " overflows past the end of the database");
+    if (pgid + overflow >= meta.highWaterPgid() || (overflow + 1) * ps > MAX_PAGE_SPAN) {
+      throw new BoltFormatException(path + ": page " + pgid + " claims " + overflow + " overflow pages, past the end"
+          + " of the database or beyond " + (MAX_PAGE_SPAN >> 20) + " MiB");
     }
     Page p = new Page(readAt(pgid * ps, (int) ((overflow + 1) * ps)), 0, path + " page " + pgid);
     if (p.id() != pgid) {

@@ -33,6 +33,11 @@ final class Page {
     }
   }
 
+  /** The whole page, little-endian, positioned at its start. */
+  ByteBuffer raw() {
+    return buf.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+  }
+
   long id() {
     return buf.getLong(base);
   }
@@ -83,6 +88,23 @@ final class Page {
     long start = el + pos + ksize;
     check(start, vsize);
     return buf.duplicate().position((int) start).limit((int) (start + vsize)).slice().order(ByteOrder.LITTLE_ENDIAN);
+  }
+
+  /** The key of element i as a view (no copy). */
+  ByteBuffer keyView(int i) throws BoltFormatException {
+    int el = element(i);
+    long pos;
+    long size;
+    if (isBranch()) {
+      pos = Integer.toUnsignedLong(buf.getInt(el));
+      size = Integer.toUnsignedLong(buf.getInt(el + 4));
+    } else {
+      pos = Integer.toUnsignedLong(buf.getInt(el + 4));
+      size = Integer.toUnsignedLong(buf.getInt(el + 8));
+    }
+    long start = el + pos;
+    check(start, size);
+    return buf.duplicate().position((int) start).limit((int) (start + size)).slice();
   }
 
   long childPgid(int i) {

@@ -3,6 +3,7 @@ package dev.etcddr.cli;
 import dev.etcddr.EtcdDrException;
 import dev.etcddr.etcd.EtcdUnavailableException;
 import dev.etcddr.manifest.ManifestException;
+import dev.etcddr.snapshot.InputFileException;
 import dev.etcddr.snapshot.OutputRefusedException;
 import dev.etcddr.snapshot.SnapshotIntegrityException;
 import dev.etcddr.tls.TlsException;
@@ -19,6 +20,7 @@ public final class ExitCodes {
   public static final int ETCD_UNAVAILABLE = 5;
   public static final int SNAPSHOT_INTEGRITY = 6;
   public static final int OUTPUT_REFUSED = 7;
+  public static final int INPUT_FILE = 8;
 
   private ExitCodes() {}
 
@@ -44,6 +46,9 @@ public final class ExitCodes {
     if (e instanceof OutputRefusedException) {
       return new Failure(OUTPUT_REFUSED, "output_refused");
     }
+    if (e instanceof InputFileException) {
+      return new Failure(INPUT_FILE, "input_file");
+    }
     if (e instanceof EtcdDrException) {
       return new Failure(INTERNAL, "internal");
     }
@@ -59,8 +64,9 @@ public final class ExitCodes {
     m.put("3", "etcd manifest missing, unreadable or incomplete");
     m.put("4", "TLS: certificate or key missing, mismatched, expired, or refused");
     m.put("5", "etcd unavailable: down, timed out, unhealthy, or not one cluster");
-    m.put("6", "snapshot integrity: checksum missing or wrong, stream cut short");
+    m.put("6", "snapshot integrity: checksum missing or wrong, stream cut short, a verify check failed");
     m.put("7", "output refused: target exists, directory not writable, disk full");
+    m.put("8", "input file missing or unreadable");
     return m;
   }
 }

@@ -1,0 +1,59 @@
+package dev.etcddr.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.etcddr.Json;
+import dev.etcddr.snapshot.StatusReport;
+import java.io.PrintWriter;
+
+/** {@code snapshot status} output: etcdctl's four forms exactly, or etcd-dr's JSON. */
+final class StatusPrinter {
+  private StatusPrinter() {}
+
+  /** Stable JSON of {@code snapshot status -o json}. */
+  record View(String file, long hash, String hashHex, long revision, long totalKey, long totalSize,
+      String totalSizeHuman, long liveKeys, String storageVersion, boolean hasTrailer, long fileSize) {}
+
+  static void print(StatusReport r, SnapshotStatusCommand.WriteOut form, PrintWriter out) {
+    String hash = Long.toHexString(r.hash());
+    String size = GoHumanize.bytes(r.totalSize());
+    if (form == null) {
+      try {
+        out.println(Json.mapper().writeValueAsString(new View(r.file(), r.hash(), hash, r.revision(), r.totalKey(),
+            r.totalSize(), size, r.liveKeys(), r.storageVersion(), r.hasTrailer(), r.fileSize())));
+      } catch (JsonProcessingException e) {
+        throw new IllegalStateException(e);
+      }
+      out.flush();
+      return;
+    }
+    switch (form) {
+      case simple -> out.print(hash + ", " + r.revision() + ", " + r.totalKey() + ", " + size + "\n");
+      case json -> out.print("{\"hash\":" + r.hash() + ",\"revision\":" + r.revision() + ",\"totalKey\":"
+          + r.totalKey() + ",\"totalSize\":" + r.totalSize() + "}\n");
+      case fields -> out.print("\"Hash\" : " + r.hash() + "\n\"Revision\" : " + r.revision() + "\n\"Keys\" : "
+          + r.totalKey() + "\n\"Size\" : " + r.totalSize() + "\n");
+      case table -> out.print(table(new String[] {"HASH", "REVISION", "TOTAL KEYS", "TOTAL SIZE"},
+          new String[] {hash, String.valueOf(r.revision()), String.valueOf(r.totalKey()), size}));
+      default -> throw new IllegalStateException(form.toString());
+    }
+    out.flush();
+  }
+
+  /** olekukonko/tablewriter as etcdctl configures it: centred headers, right-aligned cells. */
+  static String table(String[] headers, String[] cells) {
+    int[] w = new int[headers.length];
+    for (int i = 0; i < w.length; i++) {
+      w[i] = Math.max(headers[i].length(), cells[i].length());
+    }
+    StringBuilder line = new StringBuilder("+");
+    StringBuilder head = new StringBuilder("|");
+    StringBuilder row = new StringBuilder("|");
+    for (int i = 0; i < w.length; i++) {
+      line.append("-".repeat(w[i] + 2)).append('+');
+      int gap = w[i] - headers[i].length();
+      head.append(' ').append(" ".repeat(gap / 2)).append(headers[i]).append(" ".repeat(gap - gap / 2)).append(" |");
+      row.append(' ').append(" ".repeat(w[i] - cells[i].length())).append(cells[i]).append(" |");
+    }
+    return line + "\n" + head + "\n" + line + "\n" + row + "\n" + line + "\n";
+  }
+}

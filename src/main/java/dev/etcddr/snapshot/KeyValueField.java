@@ -1,0 +1,65 @@
+package dev.etcddr.snapshot;
+
+import java.nio.ByteBuffer;
+
+/** Reads field 1 ({@code key}) of an {@code mvccpb.KeyValue} protobuf without a protobuf library. */
+final class KeyValueField {
+  private KeyValueField() {}
+
+  /** The user key, as a view into value; null when the message is malformed or has no key field. */
+  static ByteBuffer key(ByteBuffer value) {
+    int p = value.position();
+    int end = value.limit();
+    while (p < end) {
+      long[] tag = varint(value, p, end);
+      if (tag == null) {
+        return null;
+      }
+      p = (int) tag[1];
+      int field = (int) (tag[0] >>> 3);
+      int wire = (int) (tag[0] & 7);
+      switch (wire) {
+        case 0 -> {
+          long[] v = varint(value, p, end);
+          if (v == null) {
+            return null;
+          }
+          p = (int) v[1];
+        }
+        case 1 -> p += 8;
+        case 5 -> p += 4;
+        case 2 -> {
+          long[] len = varint(value, p, end);
+          if (len == null || len[0] < 0 || len[1] + len[0] > end) {
+            return null;
+          }
+          int start = (int) len[1];
+          p = start + (int) len[0];
+          if (field == 1) {
+            return value.duplicate().position(start).limit(p).slice();
+          }
+        }
+        default -> {
+          return null;
+        }
+      }
+    }
+    return null;
+  }
+
+  /** {value, next position}, or null when the varint runs off the end or past 10 bytes. */
+  private static long[] varint(ByteBuffer b, int p, int end) {
+    long result = 0;
+    for (int shift = 0; shift < 70; shift += 7) {
+      if (p >= end) {
+        return null;
+      }
+      int x = b.get(p++) & 0xff;
+      result |= (long) (x & 0x7f) << shift;
+      if ((x & 0x80) == 0) {
+        return new long[] {result, p};
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,149 @@
+package dev.etcddr.snapshot;
+
+import dev.etcddr.bolt.BoltFile;
+import dev.etcddr.bolt.BoltWalk;
+import dev.etcddr.bolt.EntryVisitor;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.zip.CRC32C;
+
+/**
+ * One pass over an etcd backend db (a snapshot or a {@code member/snap/db}), collecting what status and verify
+ * need: etcdutl's hash (CRC-32C over bucket names, keys and values in order), revision, entry count and size; the
+ * live-key count and storage version etcdutl 3.6 reports; the meta values verify checks; and bbolt's structural
+ * problems.
+ */
+public final class SnapshotScan {
+  /** Everything one pass learned. */
+  public record Result(
+      long hash,
+      long revision,
+      long totalKey,
+      long totalSize,
+      long liveKeys,
+      String storageVersion,
+      List<String> buckets,
+      List<String> nonBucketRootKeys,
+      long revisionKeys,
+      long malformedRevisionKeys,
+      Optional<String> firstMalformedRevisionKey,
+      Optional<Long> consistentIndex,
+      Optional<Long> finishedCompactRevision,
+      BoltWalk.Report structure) {}
+
+  private SnapshotScan() {}
+
+  public static Result scan(BoltFile db) throws IOException {
+    CRC32C crc = new CRC32C();
+    long[] totalKey = {0};
+    long[] revision = {0};
+    long[] revisionKeys = {0};
+    long[] malformed = {0};
+    String[] firstMalformed = {null};
+    LiveKeySet live = new LiveKeySet();
+    List<String> buckets = new ArrayList<>();
+    List<String> nonBuckets = new ArrayList<>();
+    MetaValues meta = new MetaValues();
+
+    BoltWalk.Report report = BoltWalk.walk(db, (name, isBucket) -> {
+      String bucket = StandardCharsets.UTF_8.decode(name.duplicate()).toString();
+      if (!isBucket) {
+        nonBuckets.add(bucket);
+        return null;
+      }
+      buckets.add(bucket);
+      crc.update(name.duplicate());
+      EntryVisitor counting = (k, v, sub) -> {
+        crc.update(k.duplicate());
+        if (!sub) {
+          crc.update(v.duplicate());
+        }
+        totalKey[0]++;
+      };
+      return switch (bucket) {
+        case "key" -> (k, v, sub) -> {
+          counting.visit(k, v, sub);
+          revisionKeys[0]++;
+          if (k.remaining() >= 8) {
+            revision[0] = k.duplicate().order(ByteOrder.BIG_ENDIAN).getLong(k.position());
+          }
+          if (!wellFormedRevision(k)) {
+            malformed[0]++;
+            if (firstMalformed[0] == null) {
+              firstMalformed[0] = hex(k);
+            }
+            return;
+          }
+          ByteBuffer userKey = KeyValueField.key(v);
+          if (userKey != null) {
+            if (k.remaining() == 18) {
+              live.remove(userKey);
+            } else {
+              live.add(userKey);
+            }
+          }
+        };
+        case "meta" -> (k, v, sub) -> {
+          counting.visit(k, v, sub);
+          meta.take(k, v);
+        };
+        default -> counting;
+      };
+    });
+    return new Result(crc.getValue(), revision[0], totalKey[0], db.meta().highWaterPgid() * db.meta().pageSize(),
+        live.size(), meta.storageVersion, List.copyOf(buckets), List.copyOf(nonBuckets), revisionKeys[0],
+        malformed[0], Optional.ofNullable(firstMalformed[0]), Optional.ofNullable(meta.consistentIndex),
+        Optional.ofNullable(meta.finishedCompact), report);
+  }
+
+  /** {@code be64(main) '_' be64(sub)}, plus {@code 't'} for a tombstone; revisions are never negative. */
+  static boolean wellFormedRevision(ByteBuffer key) {
+    ByteBuffer k = key.duplicate().order(ByteOrder.BIG_ENDIAN);
+    int n = k.remaining();
+    int p = k.position();
+    if (n != 17 && n != 18) {
+      return false;
+    }
+    if (k.get(p + 8) != '_' || k.getLong(p) < 0 || k.getLong(p + 9) < 0) {
+      return false;
+    }
+    return n == 17 || k.get(p + 17) == 't';
+  }
+
+  static String hex(ByteBuffer b) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = b.position(); i < b.limit() && sb.length() < 80; i++) {
+      sb.append(String.format("%02x", b.get(i)));
+    }
+    return sb.toString();
+  }
+
+  /** The meta bucket values etcd relies on. */
+  private static final class MetaValues {
+    Long consistentIndex;
+    Long finishedCompact;
+    String storageVersion = "";
+
+    void take(ByteBuffer k, ByteBuffer value) {
+      ByteBuffer v = value.duplicate().order(ByteOrder.BIG_ENDIAN);
+      String key = StandardCharsets.US_ASCII.decode(k.duplicate()).toString();
+      switch (key) {
+        case "consistent_index" -> consistentIndex = v.remaining() == 8 ? v.getLong(v.position()) : null;
+        case "finishedCompactRev" -> finishedCompact = v.remaining() >= 8 ? v.getLong(v.position()) : null;
+        case "storageVersion" -> storageVersion = semver(StandardCharsets.US_ASCII.decode(v.duplicate()).toString());
+        default -> { }
+      }
+    }
+
+    /** etcdutl 3.6 prints the parsed semver, or nothing when it does not parse. */
+    private static String semver(String s) {
+      return s.matches("\\d+\\.\\d+\\.\\d+(-[0-9A-Za-z.-]+)?(\\+[0-9A-Za-z.-]+)?") ? s : "";
+    }
+  }
+}

@@ -1,0 +1,17 @@
+package dev.etcddr.snapshot;
+
+/**
+ * {@code snapshot status}: what etcdctl 3.4 / etcdutl 3.5 report (hash, revision, totalKey = every entry of every
+ * bucket, totalSize = the db's pages), and what etcdutl 3.6 reports instead or besides (liveKeys = distinct user
+ * keys not deleted, storageVersion).
+ */
+public record StatusReport(
+    String file,
+    long hash,
+    long revision,
+    long totalKey,
+    long totalSize,
+    long liveKeys,
+    String storageVersion,
+    boolean hasTrailer,
+    long fileSize) {}

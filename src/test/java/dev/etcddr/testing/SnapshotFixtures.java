@@ -1,0 +1,102 @@
+package dev.etcddr.testing;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Real snapshots of different shapes, taken with the release's own etcdctl from a real etcd the fixture starts:
+ * empty, one key, values larger than a page, deletes and a compaction, leases, 10 000 keys; plus a raw
+ * {@code member/snap/db} copy. Made once per release per test JVM; nothing is copied from elsewhere.
+ */
+public final class SnapshotFixtures {
+  private static final Map<EtcdVersion, SnapshotFixtures> MADE = new ConcurrentHashMap<>();
+
+  private final Map<String, Path> snapshots;
+  private final Path rawDb;
+
+  private SnapshotFixtures(Map<String, Path> snapshots, Path rawDb) {
+    this.snapshots = snapshots;
+    this.rawDb = rawDb;
+  }
+
+  public static synchronized SnapshotFixtures of(EtcdVersion version) {
+    return MADE.computeIfAbsent(version, v -> {
+      try {
+        return make(v, Files.createTempDirectory("etcd-dr-fixtures-" + v.version + "-"));
+      } catch (IOException e) {
+        throw new AssertionError("cannot make snapshot fixtures for " + v + ": " + e.getMessage(), e);
+      }
+    });
+  }
+
+  /** Shape name → saved snapshot (with SHA-256 trailer), in the order they were taken. */
+  public Map<String, Path> snapshots() {
+    return snapshots;
+  }
+
+  /** A raw bbolt db copied from a stopped member's data dir: no trailer. */
+  public Path rawDb() {
+    return rawDb;
+  }
+
+  private static SnapshotFixtures make(EtcdVersion version, Path dir) throws IOException {
+    Map<String, Path> shots = new LinkedHashMap<>();
+    try (EtcdCluster cluster = EtcdCluster.start(version, dir.resolve("cluster"), 1)) {
+      EtcdCluster.Member m = cluster.member(0);
+      save(cluster, m, dir, "empty", shots);
+      cluster.etcdctl(m, "put", "/registry/namespaces/default", "{\"kind\":\"Namespace\"}").requireSuccess();
+      save(cluster, m, dir, "one-key", shots);
+      for (int i = 0; i < 3; i++) {
+        // 50 000-byte values: each needs a run of overflow pages.
+        Proc.Result r = Proc.run(List.of("bash", "-c", "head -c 50000 /dev/zero | tr '\\0' 'x' | ETCDCTL_API=3 "
+            + String.join(" ", etcdctlArgs(cluster, m)) + " put /registry/configmaps/big/cm-" + i));
+        r.requireSuccess();
+      }
+      save(cluster, m, dir, "overflow-values", shots);
+      for (int i = 0; i < 20; i++) {
+        cluster.etcdctl(m, "put", "/registry/pods/default/p-" + i, "v" + i).requireSuccess();
+      }
+      for (int i = 0; i < 10; i++) {
+        cluster.etcdctl(m, "del", "/registry/pods/default/p-" + i).requireSuccess();
+      }
+      long rev = cluster.revision(m);
+      cluster.etcdctl(m, "compaction", String.valueOf(rev - 5)).requireSuccess();
+      save(cluster, m, dir, "deletes-and-compaction", shots);
+      String lease = cluster.etcdctl(m, "lease", "grant", "600").requireSuccess().stdout().split("\\s+")[1];
+      cluster.etcdctl(m, "put", "--lease=" + lease, "/registry/leases/kube-node-lease/n1", "x").requireSuccess();
+      save(cluster, m, dir, "leases", shots);
+      Path pki = cluster.pki().pkiDir(m.name());
+      Proc.run(List.of("/usr/bin/python3", Repo.root().resolve("lab/lib/seed.py").toString(), "--endpoints",
+          m.clientUrl(), "--cacert", pki.resolve("etcd/ca.crt").toString(), "--cert",
+          pki.resolve("apiserver-etcd-client.crt").toString(), "--key",
+          pki.resolve("apiserver-etcd-client.key").toString(), "--count", "10000", "--prefix-seed", "fixture"))
+          .requireSuccess();
+      save(cluster, m, dir, "10k-keys", shots);
+      cluster.stopMember(m);
+      Path raw = dir.resolve("raw-member-snap.db");
+      Files.copy(m.dataDir().resolve("member/snap/db"), raw);
+      return new SnapshotFixtures(shots, raw);
+    }
+  }
+
+  private static List<String> etcdctlArgs(EtcdCluster cluster, EtcdCluster.Member m) {
+    Path etcdPki = cluster.pki().pkiDir(m.name()).resolve("etcd");
+    return new ArrayList<>(List.of(cluster.version().bin("etcdctl").toString(), "--endpoints=" + m.clientUrl(),
+        "--cacert=" + etcdPki.resolve("ca.crt"), "--cert=" + etcdPki.resolve("healthcheck-client.crt"),
+        "--key=" + etcdPki.resolve("healthcheck-client.key")));
+  }
+
+  private static void save(EtcdCluster cluster, EtcdCluster.Member m, Path dir, String name, Map<String, Path> shots) {
+    Path file = dir.resolve(name + ".db");
+    List<String> argv = etcdctlArgs(cluster, m);
+    argv.addAll(List.of("snapshot", "save", file.toString()));
+    Proc.run(argv, Map.of("ETCDCTL_API", "3"), null, 120).requireSuccess();
+    shots.put(name, file);
+  }
+}
