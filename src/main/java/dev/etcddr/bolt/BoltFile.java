@@ -81,10 +81,10 @@ public final class BoltFile implements Closeable {
     }
     Meta chosen = m0 == null ? m1 : m1 == null ? m0 : (m1.txid() > m0.txid() ? m1 : m0);
     if (chosen == null) {
-      throw new BoltFormatException(path + ": neither meta page is valid (bad magic, version or checksum);"
-          + " not a bbolt database, or corrupted");
+      throw new BoltFormatException(path + ": neither meta page is valid (" + String.join("; ", metaProblems)
+          + "): not a bbolt database, or corrupted");
     }
-    if (size < chosen.highWaterPgid() * chosen.pageSize()) {
+    if (chosen.highWaterPgid() > size / chosen.pageSize()) {
       throw new BoltFormatException(path + ": truncated: the meta page says " + chosen.highWaterPgid() + " pages of "
           + chosen.pageSize() + " bytes, the file has " + size + " bytes");
     }
@@ -122,7 +122,11 @@ public final class BoltFile implements Closeable {
       problems.add(where + "page id is " + page.getLong(0));
       return null;
     }
-    if (m.highWaterPgid() < 3 || m.rootPgid() < 2 || m.rootPgid() >= m.highWaterPgid()) {
+    if (m.highWaterPgid() < 3 || m.highWaterPgid() > Integer.MAX_VALUE) {
+      problems.add(where + "high-water mark of " + m.highWaterPgid() + " pages is impossible");
+      return null;
+    }
+    if (m.rootPgid() < 2 || m.rootPgid() >= m.highWaterPgid()) {
       problems.add(where + "root page " + m.rootPgid() + " outside 2.." + (m.highWaterPgid() - 1));
       return null;
     }
