@@ -28,7 +28,8 @@ class CliTest {
   @Test
   void every_command_has_help_with_the_exit_codes() {
     for (List<String> cmd : List.<List<String>>of(List.of(), List.of("manifest"), List.of("manifest", "show"),
-        List.of("snapshot"), List.of("snapshot", "save"))) {
+        List.of("snapshot"), List.of("snapshot", "save"), List.of("snapshot", "status"),
+        List.of("snapshot", "verify"))) {
       String[] args = java.util.stream.Stream.concat(cmd.stream(), java.util.stream.Stream.of("--help"))
           .toArray(String[]::new);
       CliRun r = CliRun.of(args);
@@ -102,6 +103,34 @@ class CliTest {
     JsonNode j = new ObjectMapper().readTree(r.out());
     assertEquals("manifest", j.get("error").get("kind").asText());
     assertEquals(3, j.get("error").get("exit_code").asInt());
+  }
+
+  @Test
+  void status_and_verify_of_a_missing_file_exit_8() {
+    for (String cmd : List.of("status", "verify")) {
+      CliRun r = CliRun.of("snapshot", cmd, dir.resolve("none.db").toString());
+      assertEquals(8, r.exitCode(), r.toString());
+      assertTrue(r.err().contains("none.db: no such file"), r.err());
+    }
+  }
+
+  @Test
+  void status_of_something_that_is_not_a_snapshot_exits_6() throws IOException {
+    Path junk = dir.resolve("junk.db");
+    Files.write(junk, new byte[8192]);
+    CliRun r = CliRun.of("snapshot", "status", junk.toString());
+    assertEquals(6, r.exitCode(), r.toString());
+    assertTrue(r.err().contains("neither meta page is valid"), r.err());
+    CliRun v = CliRun.of("snapshot", "verify", junk.toString(), "-o", "json");
+    assertEquals(6, v.exitCode(), v.toString());
+    JsonNode j = new ObjectMapper().readTree(v.out());
+    assertEquals("fail", j.get("checks").get(1).get("result").asText());
+    assertEquals("skipped", j.get("checks").get(2).get("result").asText());
+  }
+
+  @Test
+  void status_takes_either_etcdctl_forms_or_our_json() {
+    assertEquals(2, CliRun.of("snapshot", "status", "x.db", "-w", "table", "-o", "json").exitCode());
   }
 
   @Test

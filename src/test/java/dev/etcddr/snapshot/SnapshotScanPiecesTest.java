@@ -1,0 +1,57 @@
+package dev.etcddr.snapshot;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+import org.junit.jupiter.api.Test;
+
+class SnapshotScanPiecesTest {
+  private static ByteBuffer hex(String h) {
+    return ByteBuffer.wrap(HexFormat.of().parseHex(h));
+  }
+
+  @Test
+  void revision_keys() {
+    assertTrue(SnapshotScan.wellFormedRevision(hex("00000000000000025f0000000000000000")));
+    assertTrue(SnapshotScan.wellFormedRevision(hex("00000000000000025f000000000000000074")), "tombstone 't'");
+    assertFalse(SnapshotScan.wellFormedRevision(hex("00000000000000025f000000000000000075")), "not 't'");
+    assertFalse(SnapshotScan.wellFormedRevision(hex("00000000000000022e0000000000000000")), "no '_'");
+    assertFalse(SnapshotScan.wellFormedRevision(hex("80000000000000025f0000000000000000")), "negative");
+    assertFalse(SnapshotScan.wellFormedRevision(hex("0000000000000002")), "short");
+  }
+
+  @Test
+  void reads_the_user_key_of_an_mvcc_key_value() {
+    // foo=bar at revision 2, as etcd stores it
+    ByteBuffer kv = hex("0a03666f6f100218022001" + "2a03626172");
+    assertEquals("foo", StandardCharsets.UTF_8.decode(KeyValueField.key(kv)).toString());
+    // fields in another order still work
+    ByteBuffer reordered = hex("1002" + "0a03666f6f");
+    assertEquals("foo", StandardCharsets.UTF_8.decode(KeyValueField.key(reordered)).toString());
+    assertNull(KeyValueField.key(hex("0a7f666f6f")), "length past the end");
+    assertNull(KeyValueField.key(hex("ffffffffffffffffffffff")), "endless varint");
+    assertNull(KeyValueField.key(hex("1002")), "no key field");
+  }
+
+  @Test
+  void live_key_set_adds_removes_and_grows() {
+    LiveKeySet s = new LiveKeySet();
+    for (int i = 0; i < 100_000; i++) {
+      s.add(ByteBuffer.wrap(("/registry/k" + i).getBytes(StandardCharsets.UTF_8)));
+    }
+    s.add(ByteBuffer.wrap("/registry/k5".getBytes(StandardCharsets.UTF_8)));
+    assertEquals(100_000, s.size());
+    for (int i = 0; i < 100_000; i += 2) {
+      s.remove(ByteBuffer.wrap(("/registry/k" + i).getBytes(StandardCharsets.UTF_8)));
+    }
+    s.remove(ByteBuffer.wrap("/never/added".getBytes(StandardCharsets.UTF_8)));
+    assertEquals(50_000, s.size());
+    s.add(ByteBuffer.wrap("/registry/k0".getBytes(StandardCharsets.UTF_8)));
+    assertEquals(50_001, s.size(), "re-added after delete");
+  }
+}
