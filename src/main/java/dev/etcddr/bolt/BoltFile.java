@@ -145,21 +145,50 @@ public final class BoltFile implements Closeable {
   }
 
   Page page(long pgid) throws IOException {
+    return page(pgid, null);
+  }
+
+  /**
+   * Reads page {@code pgid} with its overflow pages, in one read when it has none. {@code scratch}, if large
+   * enough, is reused for the bytes (the previous page read into it becomes invalid).
+   */
+  Page page(long pgid, ByteBuffer scratch) throws IOException {
     if (pgid < 2 || pgid >= meta.highWaterPgid()) {
       throw new BoltFormatException(path + ": reference to page " + pgid + " outside 2.." + (meta.highWaterPgid() - 1));
     }
     int ps = meta.pageSize();
-    ByteBuffer head = readAt(pgid * ps, Page.HEADER).order(ByteOrder.LITTLE_ENDIAN);
-    long overflow = Integer.toUnsignedLong(head.getInt(12));
+    ByteBuffer buf = scratch != null && scratch.capacity() >= ps ? scratch.clear().limit(ps) : ByteBuffer.allocate(ps);
+    readFully(buf, pgid * ps);
+    long overflow = Integer.toUnsignedLong(buf.order(ByteOrder.LITTLE_ENDIAN).getInt(12));
     if (pgid + overflow >= meta.highWaterPgid() || (overflow + 1) * ps > MAX_PAGE_SPAN) {
       throw new BoltFormatException(path + ": page " + pgid + " claims " + overflow + " overflow pages, past the end"
           + " of the database or beyond " + (MAX_PAGE_SPAN >> 20) + " MiB");
     }
-    Page p = new Page(readAt(pgid * ps, (int) ((overflow + 1) * ps)), 0, path + " page " + pgid);
+    if (overflow > 0) {
+      int span = (int) ((overflow + 1) * ps);
+      ByteBuffer big = scratch != null && scratch.capacity() >= span ? scratch : ByteBuffer.allocate(span);
+      if (big != buf) {
+        big.clear().put(buf.flip());
+      }
+      big.limit(span).position(ps);
+      readFully(big, pgid * ps);
+      buf = big;
+    }
+    buf.position(0);
+    Page p = new Page(buf, 0, path + " page " + pgid);
     if (p.id() != pgid) {
       throw new BoltFormatException(path + ": page " + pgid + " carries id " + p.id());
     }
     return p;
+  }
+
+  /** Fills buf from its position to its limit with the file bytes at fileOffset + position. */
+  private void readFully(ByteBuffer buf, long fileOffset) throws IOException {
+    while (buf.hasRemaining()) {
+      if (channel.read(buf, fileOffset + buf.position()) < 0) {
+        throw new BoltFormatException(path + ": unexpected end of file at offset " + (fileOffset + buf.position()));
+      }
+    }
   }
 
   /** The root page of a top-level bucket: a real page, or the inline page inside the bucket value. */

@@ -37,6 +37,8 @@ public final class BoltWalk {
   private final PageSet reached = new PageSet();
   private final List<String> problems = new ArrayList<>();
   private long problemCount;
+  /** One read buffer per tree level: a branch page stays valid while its children are read. */
+  private final ByteBuffer[] buffers = new ByteBuffer[MAX_DEPTH + 2];
 
   private BoltWalk(BoltFile db) {
     this.db = db;
@@ -112,22 +114,18 @@ public final class BoltWalk {
       problem("page " + pgid + ": out of bounds: " + highWater);
       return;
     }
-    ByteBuffer head = db.header(pgid);
-    long overflow = Integer.toUnsignedLong(head.getInt(12));
-    if (pgid + overflow >= highWater) {
-      problem("page " + pgid + ": overflow of " + overflow + " pages runs past the high-water mark " + highWater);
+    Page page;
+    try {
+      page = db.page(pgid, scratch(depth));
+    } catch (BoltFormatException e) {
+      problem(e.getMessage());
       return;
     }
+    keep(depth, page);
+    long overflow = page.overflow();
     long twice = reached.markRange(pgid, overflow + 1);
     if (twice >= 0) {
       problem("page " + twice + ": multiple references");
-      return;
-    }
-    Page page;
-    try {
-      page = db.page(pgid);
-    } catch (BoltFormatException e) {
-      problem(e.getMessage());
       return;
     }
     String where = "page " + pgid;
@@ -152,6 +150,17 @@ public final class BoltWalk {
       visitLeaf(page, lo, hi, visitor, where, depth, nested);
     } else {
       problem(where + ": invalid type: flags 0x" + Integer.toHexString(page.flags()) + " (expected branch or leaf)");
+    }
+  }
+
+  private ByteBuffer scratch(int depth) {
+    return buffers[depth];
+  }
+
+  private void keep(int depth, Page page) {
+    ByteBuffer raw = page.raw();
+    if (buffers[depth] == null || raw.capacity() > buffers[depth].capacity()) {
+      buffers[depth] = raw;
     }
   }
 
