@@ -35,11 +35,21 @@ public final class SnapshotFixtures {
   public static synchronized SnapshotFixtures of(EtcdVersion version) {
     return MADE.computeIfAbsent(version, v -> {
       try {
-        return make(v, Files.createTempDirectory("etcd-dr-fixtures-" + v.version + "-"));
+        Path dir = Files.createTempDirectory("etcd-dr-fixtures-" + v.version + "-");
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir)));
+        return make(v, dir);
       } catch (IOException e) {
         throw new AssertionError("cannot make snapshot fixtures for " + v + ": " + e.getMessage(), e);
       }
     });
+  }
+
+  private static void deleteTree(Path dir) {
+    try (var paths = Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // best effort at JVM exit
+    }
   }
 
   /** Shape name → saved snapshot (with SHA-256 trailer), in the order they were taken. */
