@@ -37,8 +37,12 @@ public final class BoltWalk {
   private final PageSet reached = new PageSet();
   private final List<String> problems = new ArrayList<>();
   private long problemCount;
-  /** One read buffer per tree level: a branch page stays valid while its children are read. */
-  private final ByteBuffer[] buffers = new ByteBuffer[MAX_DEPTH + 2];
+  /**
+   * One read buffer per level of recursion (tree levels, plus the trees of buckets entered from a leaf): a page
+   * stays valid while the pages below it are read.
+   */
+  private final ByteBuffer[] buffers = new ByteBuffer[2 * MAX_DEPTH + 4];
+  private int level;
 
   private BoltWalk(BoltFile db) {
     this.db = db;
@@ -114,14 +118,28 @@ public final class BoltWalk {
       problem("page " + pgid + ": out of bounds: " + highWater);
       return;
     }
+    if (level >= buffers.length) {
+      problem("page " + pgid + ": buckets and trees nested deeper than " + buffers.length + " levels");
+      return;
+    }
     Page page;
     try {
-      page = db.page(pgid, scratch(depth));
+      page = db.page(pgid, buffers[level]);
     } catch (BoltFormatException e) {
       problem(e.getMessage());
       return;
     }
-    keep(depth, page);
+    keep(level, page);
+    level++;
+    try {
+      visitPage(pgid, page, lo, hi, depth, visitor, nested);
+    } finally {
+      level--;
+    }
+  }
+
+  private void visitPage(long pgid, Page page, ByteBuffer lo, ByteBuffer hi, int depth, EntryVisitor visitor,
+      boolean nested) throws IOException {
     long overflow = page.overflow();
     long twice = reached.markRange(pgid, overflow + 1);
     if (twice >= 0) {
@@ -130,13 +148,8 @@ public final class BoltWalk {
     }
     String where = "page " + pgid;
     if (page.isBranch()) {
-      ByteBuffer previous = null;
-      for (int i = 0; i < page.count(); i++) {
-        ByteBuffer key = page.keyView(i);
-        if (!ordered(previous, key, lo, hi, where, i)) {
-          return;
-        }
-        previous = key;
+      if (!keysInOrder(page, lo, hi, where)) {
+        return;
       }
       if (page.count() == 0) {
         problem(where + ": empty branch page");
@@ -153,26 +166,17 @@ public final class BoltWalk {
     }
   }
 
-  private ByteBuffer scratch(int depth) {
-    return buffers[depth];
-  }
-
-  private void keep(int depth, Page page) {
+  private void keep(int at, Page page) {
     ByteBuffer raw = page.raw();
-    if (buffers[depth] == null || raw.capacity() > buffers[depth].capacity()) {
-      buffers[depth] = raw;
+    if (buffers[at] == null || raw.capacity() > buffers[at].capacity()) {
+      buffers[at] = raw;
     }
   }
 
   private void visitLeaf(Page page, ByteBuffer lo, ByteBuffer hi, EntryVisitor visitor, String where, int depth,
       boolean nested) throws IOException {
-    ByteBuffer previous = null;
-    for (int i = 0; i < page.count(); i++) {
-      ByteBuffer key = page.keyView(i);
-      if (!ordered(previous, key, lo, hi, where, i)) {
-        return;
-      }
-      previous = key;
+    if (!keysInOrder(page, lo, hi, where)) {
+      return;
     }
     for (int i = 0; i < page.count(); i++) {
       boolean isBucket = (page.leafFlags(i) & Page.BUCKET_LEAF_FLAG) != 0;
@@ -185,6 +189,18 @@ public final class BoltWalk {
         walkBucket(value, null, depth + 1, describe(page.keyView(i)));
       }
     }
+  }
+
+  private boolean keysInOrder(Page page, ByteBuffer lo, ByteBuffer hi, String where) throws BoltFormatException {
+    ByteBuffer previous = null;
+    for (int i = 0; i < page.count(); i++) {
+      ByteBuffer key = page.keyView(i);
+      if (!ordered(previous, key, lo, hi, where, i)) {
+        return false;
+      }
+      previous = key;
+    }
+    return true;
   }
 
   /** Key i must be non-empty, greater than the previous key, and inside [lo, hi). */
