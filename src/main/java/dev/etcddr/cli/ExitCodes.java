@@ -3,6 +3,7 @@ package dev.etcddr.cli;
 import dev.etcddr.EtcdDrException;
 import dev.etcddr.etcd.EtcdUnavailableException;
 import dev.etcddr.manifest.ManifestException;
+import dev.etcddr.restore.RestoreConfigException;
 import dev.etcddr.snapshot.InputFileException;
 import dev.etcddr.snapshot.OutputRefusedException;
 import dev.etcddr.snapshot.SnapshotIntegrityException;
@@ -21,6 +22,7 @@ public final class ExitCodes {
   public static final int SNAPSHOT_INTEGRITY = 6;
   public static final int OUTPUT_REFUSED = 7;
   public static final int INPUT_FILE = 8;
+  public static final int RESTORE_CONFIG = 9;
 
   private ExitCodes() {}
 
@@ -49,6 +51,9 @@ public final class ExitCodes {
     if (e instanceof InputFileException) {
       return new Failure(INPUT_FILE, "input_file");
     }
+    if (e instanceof RestoreConfigException) {
+      return new Failure(RESTORE_CONFIG, "restore_config");
+    }
     if (e instanceof EtcdDrException) {
       return new Failure(INTERNAL, "internal");
     }
@@ -67,6 +72,7 @@ public final class ExitCodes {
     m.put("6", "snapshot integrity: checksum missing or wrong, stream cut short, a verify check failed");
     m.put("7", "output refused: target exists, directory not writable, disk full");
     m.put("8", "input file missing or unreadable");
+    m.put("9", "restore flags do not describe a valid cluster (names, peer URLs, token, bump)");
     return m;
   }
 }

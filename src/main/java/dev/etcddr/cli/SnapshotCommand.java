@@ -6,7 +6,8 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 @Command(name = "snapshot", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-    description = "Take, check and restore etcd snapshots.", subcommands = {SnapshotSaveCommand.class, SnapshotStatusCommand.class, SnapshotVerifyCommand.class})
+    description = "Take, check and restore etcd snapshots.", subcommands = {SnapshotSaveCommand.class, SnapshotStatusCommand.class, SnapshotVerifyCommand.class,
+        SnapshotRestoreCommand.class})
 public final class SnapshotCommand implements Runnable {
   @Spec
   CommandSpec spec;

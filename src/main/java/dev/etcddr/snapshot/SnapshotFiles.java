@@ -9,10 +9,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /** Opening snapshot files for reading, with the errors an operator can act on. */
-final class SnapshotFiles {
+public final class SnapshotFiles {
   private SnapshotFiles() {}
 
-  static void requireReadable(Path file) {
+  public static void requireReadable(Path file) {
     if (Files.isDirectory(file)) {
       throw new InputFileException(file + " is a directory, not a snapshot file");
     }
@@ -24,7 +24,7 @@ final class SnapshotFiles {
     }
   }
 
-  static BoltFile open(Path file) {
+  public static BoltFile open(Path file) {
     requireReadable(file);
     try {
       return BoltFile.open(file);

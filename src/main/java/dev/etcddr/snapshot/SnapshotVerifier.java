@@ -2,13 +2,8 @@ package dev.etcddr.snapshot;
 
 import dev.etcddr.bolt.BoltFile;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 
@@ -100,40 +95,9 @@ public final class SnapshotVerifier {
     return checks;
   }
 
-  /** The last 32 bytes must be the SHA-256 of everything before them. */
   private static VerifyReport.Check trailer(Path file) {
-    try {
-      long size = Files.size(file);
-      if (size % 512 != TrailerDigest.TRAILER) {
-        return VerifyReport.Check.fail("sha256_trailer", "no SHA-256 trailer: " + size + " bytes is not whole pages"
-            + " plus 32 (a raw member/snap/db copy? then use --skip-hash-check; or a file cut short)");
-      }
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
-      byte[] expected = new byte[TrailerDigest.TRAILER];
-      try (InputStream in = Files.newInputStream(file)) {
-        byte[] buf = new byte[1 << 16];
-        long left = size - TrailerDigest.TRAILER;
-        while (left > 0) {
-          int n = in.read(buf, 0, (int) Math.min(buf.length, left));
-          if (n < 0) {
-            return VerifyReport.Check.fail("sha256_trailer", "file shrank while being read");
-          }
-          md.update(buf, 0, n);
-          left -= n;
-        }
-        if (in.readNBytes(expected, 0, expected.length) != expected.length) {
-          return VerifyReport.Check.fail("sha256_trailer", "file shrank while being read");
-        }
-      }
-      byte[] actual = md.digest();
-      return MessageDigest.isEqual(actual, expected)
-          ? VerifyReport.Check.pass("sha256_trailer", "sha256 " + HexFormat.of().formatHex(actual) + " matches")
-          : VerifyReport.Check.fail("sha256_trailer", "trailer " + HexFormat.of().formatHex(expected)
-              + " but the data hashes to " + HexFormat.of().formatHex(actual));
-    } catch (IOException e) {
-      return VerifyReport.Check.fail("sha256_trailer", "cannot read: " + e.getMessage());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("this JVM has no SHA-256", e);
-    }
+    TrailerCheck.Result r = TrailerCheck.check(file);
+    return r.ok() ? VerifyReport.Check.pass("sha256_trailer", r.detail())
+        : VerifyReport.Check.fail("sha256_trailer", r.detail());
   }
 }
