@@ -53,6 +53,12 @@ public final class EtcdCluster implements AutoCloseable {
   private final TestPki pki;
   private final List<Member> members;
   private final Map<String, Process> processes = new LinkedHashMap<>();
+  private String token = "etcd-dr-test";
+
+  /** The token a fresh (not restored) start would use; a restore brings its own. */
+  public String token() {
+    return token;
+  }
 
   private EtcdCluster(EtcdVersion version, Path dir, TestPki pki, List<Member> members) {
     this.version = version;
@@ -63,6 +69,21 @@ public final class EtcdCluster implements AutoCloseable {
 
   /** Starts {@code size} members and waits until every one is healthy. */
   public static EtcdCluster start(EtcdVersion version, Path dir, int size) throws IOException {
+    EtcdCluster cluster = prepare(version, dir, size);
+    try {
+      cluster.startAll();
+      return cluster;
+    } catch (IOException | RuntimeException | Error e) {
+      cluster.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Members, PKI and manifests, but no process yet: a test can first put a restored data dir at each member's
+   * {@link Member#dataDir()}, then {@link #startAll()}.
+   */
+  public static EtcdCluster prepare(EtcdVersion version, Path dir, int size) throws IOException {
     List<Member> members = new ArrayList<>();
     Map<String, String> hosts = new LinkedHashMap<>();
     for (int i = 0; i < size; i++) {
@@ -74,20 +95,31 @@ public final class EtcdCluster implements AutoCloseable {
     }
     TestPki pki = TestPki.forHosts(dir.resolve("pki"), hosts);
     EtcdCluster cluster = new EtcdCluster(version, dir, pki, members);
-    try {
-      for (Member m : members) {
-        Files.createDirectories(m.home().resolve("manifests"));
-        Files.writeString(m.manifest(), cluster.manifestYaml(m));
-        cluster.startMember(m);
-      }
-      for (Member m : members) {
-        cluster.awaitHealthy(m, Duration.ofSeconds(60));
-      }
-      return cluster;
-    } catch (IOException | RuntimeException | Error e) {
-      cluster.close();
-      throw e;
+    for (Member m : members) {
+      Files.createDirectories(m.home().resolve("manifests"));
+      Files.writeString(m.manifest(), cluster.manifestYaml(m));
     }
+    return cluster;
+  }
+
+  /** Starts every member that is not running and waits until all are healthy. */
+  public void startAll() throws IOException {
+    for (Member m : members) {
+      if (!processes.containsKey(m.name())) {
+        startMember(m);
+      }
+    }
+    for (Member m : members) {
+      awaitHealthy(m, Duration.ofSeconds(60));
+    }
+  }
+
+  /** The same members, PKI and addresses run by another etcd release (data dirs stay where they are). */
+  public EtcdCluster withVersion(EtcdVersion other) {
+    if (!processes.isEmpty()) {
+      throw new IllegalStateException("stop the cluster first");
+    }
+    return new EtcdCluster(other, dir, pki, members);
   }
 
   private static int freePort(String ip) throws IOException {
@@ -127,7 +159,7 @@ public final class EtcdCluster implements AutoCloseable {
         "--initial-advertise-peer-urls=" + m.peerUrl(),
         "--initial-cluster=" + initialCluster(),
         "--initial-cluster-state=new",
-        "--initial-cluster-token=etcd-dr-test",
+        "--initial-cluster-token=" + token,
         "--key-file=" + etcdPki.resolve("server.key"),
         "--listen-client-urls=" + m.clientUrl() + "," + m.aliasClientUrl(),
         "--listen-peer-urls=" + m.peerUrl(),
