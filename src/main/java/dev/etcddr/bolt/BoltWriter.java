@@ -24,7 +24,12 @@ public final class BoltWriter implements Closeable {
   public static final int PAGE_SIZE = 4096;
   private static final long FREELIST_NONE = -1L;
 
+  /** Pages are allocated and written in file order, so they are gathered and written 1 MiB at a time. */
+  private static final int WRITE_BUFFER = 1 << 20;
+
   private final FileChannel channel;
+  private final ByteBuffer pending = ByteBuffer.allocateDirect(WRITE_BUFFER);
+  private long pendingOffset = 2L * PAGE_SIZE;
   private long nextPgid = 2;
   private TreeBuilder bucket;
   private byte[] bucketName;
@@ -69,6 +74,7 @@ public final class BoltWriter implements Closeable {
       throw new IllegalStateException("bucket " + new String(bucketName) + " is still open");
     }
     long rootPgid = root.finishAsRoot();
+    flushPending();
     writeMeta(0, rootPgid, txid);
     writeMeta(1, rootPgid, txid - 1);
     channel.force(true);
@@ -95,8 +101,29 @@ public final class BoltWriter implements Closeable {
     nextPgid += pages;
     ByteBuffer buf = ByteBuffer.allocate(pages * PAGE_SIZE).order(ByteOrder.LITTLE_ENDIAN);
     node.encode(buf, pgid, flags, pages - 1);
-    writeAt(buf, pgid * PAGE_SIZE);
+    if (pendingOffset + pending.position() != pgid * PAGE_SIZE) {
+      throw new IllegalStateException("pages must be written in allocation order");
+    }
+    if (buf.capacity() > pending.remaining()) {
+      flushPending();
+    }
+    if (buf.capacity() > pending.capacity()) {
+      writeAt(buf, pgid * PAGE_SIZE);
+      pendingOffset = (pgid + pages) * PAGE_SIZE;
+    } else {
+      pending.put(buf.position(0));
+    }
     return pgid;
+  }
+
+  private void flushPending() throws IOException {
+    pending.flip();
+    long offset = pendingOffset;
+    while (pending.hasRemaining()) {
+      channel.write(pending, offset + pending.position());
+    }
+    pendingOffset += pending.limit();
+    pending.clear();
   }
 
   private void writeAt(ByteBuffer buf, long offset) throws IOException {
