@@ -3,6 +3,7 @@ package dev.etcddr.cli;
 import dev.etcddr.EtcdDrException;
 import dev.etcddr.etcd.EtcdUnavailableException;
 import dev.etcddr.manifest.ManifestException;
+import dev.etcddr.remote.RemoteStoreException;
 import dev.etcddr.restore.RestoreConfigException;
 import dev.etcddr.snapshot.InputFileException;
 import dev.etcddr.snapshot.OutputRefusedException;
@@ -23,6 +24,7 @@ public final class ExitCodes {
   public static final int OUTPUT_REFUSED = 7;
   public static final int INPUT_FILE = 8;
   public static final int RESTORE_CONFIG = 9;
+  public static final int REMOTE_STORE = 10;
 
   private ExitCodes() {}
 
@@ -54,6 +56,9 @@ public final class ExitCodes {
     if (e instanceof RestoreConfigException) {
       return new Failure(RESTORE_CONFIG, "restore_config");
     }
+    if (e instanceof RemoteStoreException) {
+      return new Failure(REMOTE_STORE, "remote_store");
+    }
     if (e instanceof EtcdDrException) {
       return new Failure(INTERNAL, "internal");
     }
@@ -73,6 +78,7 @@ public final class ExitCodes {
     m.put("7", "output refused: target exists, directory not writable, disk full");
     m.put("8", "input file missing or unreadable");
     m.put("9", "restore flags do not describe a valid cluster (names, peer URLs, token, bump)");
+    m.put("10", "remote store: unreachable, host key unknown or changed, authentication or transfer failed");
     return m;
   }
 }

@@ -1,0 +1,61 @@
+package dev.etcddr.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.etcddr.Json;
+import dev.etcddr.remote.StoreOperations;
+import dev.etcddr.snapshot.RetentionPlanner;
+import dev.etcddr.snapshot.StoredSnapshot;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Map;
+
+/** Output of the store verbs. */
+final class StorePrinter {
+  private StorePrinter() {}
+
+  private static void json(Object o, PrintWriter out) {
+    try {
+      out.println(Json.mapper().writeValueAsString(o));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+    out.flush();
+  }
+
+  static void print(StoreOperations.PushResult r, boolean asJson, PrintWriter out) {
+    if (asJson) {
+      json(r, out);
+      return;
+    }
+    out.println("stored " + r.file() + " and its sidecar in " + r.location());
+    out.flush();
+  }
+
+  /** Stable JSON of one stored snapshot. */
+  record View(String name, String takenAt, long revision, long size, boolean verified) {}
+
+  static void print(List<StoredSnapshot> list, boolean asJson, PrintWriter out) {
+    if (asJson) {
+      json(Map.of("snapshots", list.stream().map(s -> new View(s.name(), s.takenAt().toString(), s.revision(),
+          s.size(), s.verified())).toList()), out);
+      return;
+    }
+    for (StoredSnapshot s : list) {
+      out.printf("%s  %s  r%d  %s%s%n", s.takenAt(), s.name(), s.revision(), Sizes.human(s.size()),
+          s.verified() ? "" : "  (no sidecar: unverified)");
+    }
+    out.flush();
+  }
+
+  static void print(RetentionPlanner.Plan plan, boolean dryRun, boolean asJson, PrintWriter out) {
+    List<String> deleted = plan.delete().stream().map(StoredSnapshot::name).toList();
+    List<String> kept = plan.keep().stream().map(StoredSnapshot::name).toList();
+    if (asJson) {
+      json(Map.of("dry_run", dryRun, "deleted", deleted, "kept", kept, "reasons", plan.reasons()), out);
+      return;
+    }
+    deleted.forEach(n -> out.println((dryRun ? "would delete " : "deleted ") + n));
+    plan.reasons().forEach(r -> out.println("kept " + r));
+    out.flush();
+  }
+}

@@ -1,0 +1,69 @@
+package dev.etcddr.remote;
+
+import dev.etcddr.snapshot.InputFileException;
+import dev.etcddr.snapshot.RetentionPlanner;
+import dev.etcddr.snapshot.SnapshotName;
+import dev.etcddr.snapshot.SnapshotStore;
+import dev.etcddr.snapshot.StoredSnapshot;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/** The store verbs the CLI offers: push, list, prune, pull — one call each, one store per call. */
+public final class StoreOperations {
+  private final Path identity;
+  private final Path knownHosts;
+  private final Duration timeout;
+
+  public StoreOperations(Path identity, Path knownHosts, Duration timeout) {
+    this.identity = identity;
+    this.knownHosts = knownHosts;
+    this.timeout = timeout;
+  }
+
+  /** What a push did. */
+  public record PushResult(String location, String file, boolean verified) {}
+
+  public PushResult push(Path snapshot, String location) {
+    if (!Files.isRegularFile(snapshot)) {
+      throw new InputFileException(snapshot + ": no such file");
+    }
+    if (SnapshotName.parse(snapshot.getFileName().toString()).isEmpty()) {
+      throw new InputFileException(snapshot + ": not a default snapshot name (etcd-<cluster>-<time>-r<rev>-<member>"
+          + ".db); stores keep only names that sort and parse back, so retention can order them");
+    }
+    Path sidecar = snapshot.resolveSibling(snapshot.getFileName() + ".json");
+    if (!Files.isRegularFile(sidecar)) {
+      throw new InputFileException(sidecar + ": missing; a snapshot is pushed only with its sidecar (written by"
+          + " `snapshot save` after the checksum passed)");
+    }
+    try (SnapshotStore store = Stores.open(location, identity, knownHosts, timeout)) {
+      store.upload(snapshot, sidecar);
+      return new PushResult(store.location(), snapshot.getFileName().toString(), true);
+    }
+  }
+
+  public List<StoredSnapshot> list(String location) {
+    try (SnapshotStore store = Stores.open(location, identity, knownHosts, timeout)) {
+      return store.list();
+    }
+  }
+
+  /** Applies the retention plan; with {@code dryRun} only says what it would delete. */
+  public RetentionPlanner.Plan prune(String location, int keepLast, int keepDaily, int keepWeekly, boolean dryRun) {
+    try (SnapshotStore store = Stores.open(location, identity, knownHosts, timeout)) {
+      RetentionPlanner.Plan plan = RetentionPlanner.plan(store.list(), keepLast, keepDaily, keepWeekly);
+      if (!dryRun) {
+        plan.delete().forEach(s -> store.delete(s.name()));
+      }
+      return plan;
+    }
+  }
+
+  public void pull(String name, String location, Path dir) {
+    try (SnapshotStore store = Stores.open(location, identity, knownHosts, timeout)) {
+      store.download(name, dir);
+    }
+  }
+}
