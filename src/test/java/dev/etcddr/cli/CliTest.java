@@ -34,7 +34,8 @@ class CliTest {
           .toArray(String[]::new);
       CliRun r = CliRun.of(args);
       assertEquals(0, r.exitCode(), r.toString());
-      assertTrue(r.out().contains("Exit codes:") && r.out().contains("7   output refused"), r.toString());
+      assertTrue(r.out().contains("Exit codes:") && r.out().matches("(?s).*\\n\\s+7\\s+output refused.*")
+          && r.out().matches("(?s).*\\n\\s+10\\s+remote store.*"), r.toString());
     }
   }
 
