@@ -8,6 +8,7 @@ import dev.etcddr.manifest.ManifestReader;
 import dev.etcddr.bolt.BoltFormatException;
 import dev.etcddr.etcd.EtcdConnector;
 import dev.etcddr.etcd.EtcdEndpoint;
+import dev.etcddr.etcd.EtcdUnavailableException;
 import dev.etcddr.etcd.MemberStatus;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -63,8 +64,10 @@ public final class SnapshotSaver {
         }
       }
       boolean noneAnswered = failures.size() == access.endpoints().size();
-      if (noneAnswered && failures.stream().map(Object::getClass).distinct().count() == 1) {
-        // One cause everywhere (one endpoint, or the same wrong CA for all): its own message and exit code.
+      boolean oneCause = failures.stream().map(Object::getClass).distinct().count() == 1;
+      if (noneAnswered && oneCause && (failures.size() == 1 || !(failures.get(0) instanceof EtcdUnavailableException))) {
+        // One endpoint, or one TLS cause for all (the same wrong CA): its own message and exit code. Several
+        // unreachable members are listed together below.
         throw failures.get(0);
       }
       SourceSelector.Choice choice = SourceSelector.choose(probes);

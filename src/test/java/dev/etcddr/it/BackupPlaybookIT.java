@@ -1,0 +1,165 @@
+package dev.etcddr.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.etcddr.testing.EtcdVersion;
+import dev.etcddr.testing.Lab;
+import dev.etcddr.testing.Proc;
+import dev.etcddr.testing.Repo;
+import dev.etcddr.testing.SftpServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** `ansible-playbook playbooks/backup.yml` on the lab: real ansible, sshd, etcd, and an OpenSSH sftp store. */
+class BackupPlaybookIT {
+  private static final String NET = "127.0.7";
+
+  @TempDir
+  Path work;
+
+  private final ObjectMapper json = new ObjectMapper();
+  private Path controller;
+  private Path sftpDir;
+  private SftpServer sftp;
+  private Lab lab;
+
+  private Proc.Result play(String... extra) {
+    List<String> argv = new ArrayList<>(List.of("ansible-playbook", "-i", lab.inventory().toString(),
+        Repo.root().resolve("playbooks/backup.yml").toString(),
+        "-e", "etcd_backup_jar_src=" + Path.of(System.getProperty("etcddr.jar", "target/etcd-dr.jar")).toAbsolutePath(),
+        "-e", "etcd_backup_controller_dir=" + controller, "-e", "etcd_backup_keep_last=2",
+        "-e", "etcd_backup_sftp_url=" + sftp.url(sftpDir), "-e", "etcd_backup_sftp_identity=" + sftp.identity(),
+        "-e", "etcd_backup_sftp_known_hosts=" + sftp.knownHosts(), "-e", "etcd_backup_timeout=5s"));
+    argv.addAll(List.of(extra));
+    return Proc.run(argv, Map.of("ANSIBLE_HOST_KEY_CHECKING", "True", "ANSIBLE_NOCOLOR", "1"), null, 600);
+  }
+
+  private static List<String> files(Path dir) throws Exception {
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")).sorted().toList();
+    }
+  }
+
+  private String metric(String host, String file) throws Exception {
+    return Files.readString(lab.state().resolve("hosts/" + host
+        + "/var-lib/node_exporter/textfile_collector/" + file));
+  }
+
+  @Test
+  void backups_are_verified_stored_pruned_and_fail_cleanly() throws Exception {
+    controller = work.resolve("controller-store");
+    sftpDir = work.resolve("sftp-store");
+    lab = new Lab(work.resolve("lab"), NET);
+    try (SftpServer server = SftpServer.start(work.resolve("sshd")); Lab l = lab) {
+      sftp = server;
+      assertEquals(0, lab.up("--etcd", "3.5").exitCode());
+      lab.run("seed", "--count", "100").requireSuccess();
+
+      // 1. one verified backup in both stores; etcdutl agrees with the sidecar
+      Proc.Result first = play();
+      assertEquals(0, first.exitCode(), first.stdout() + first.stderr());
+      List<String> stored = files(controller);
+      assertEquals(2, stored.size(), stored.toString());
+      assertEquals(stored, files(sftpDir));
+      Path snapshot = controller.resolve(stored.get(0));
+      JsonNode sidecar = json.readTree(controller.resolve(stored.get(1)).toFile());
+      JsonNode status = json.readTree(Proc.run(List.of(EtcdVersion.V3_5.bin("etcdutl").toString(), "snapshot",
+          "status", snapshot.toString(), "-w", "json")).requireSuccess().stdout());
+      assertEquals(sidecar.get("revision").asLong(), status.get("revision").asLong());
+      assertTrue(metric("cp1", "etcd_dr_backup_attempt.prom").contains("etcd_dr_backup_last_result 1"));
+      assertTrue(metric("cp2", "etcd_dr_backup.prom").contains("etcd_dr_backup_verified 1"));
+
+      // 2. four runs, keep-last 2: exactly the two newest remain in each store
+      List<String> names = new ArrayList<>(List.of(stored.get(0)));
+      for (int i = 0; i < 3; i++) {
+        Thread.sleep(1100); // names carry the second
+        Proc.Result r = play();
+        assertEquals(0, r.exitCode(), r.stdout() + r.stderr());
+        names.add(files(controller).stream().filter(n -> n.endsWith(".db")).max(String::compareTo).orElseThrow());
+      }
+      List<String> newest = names.subList(names.size() - 2, names.size());
+      List<String> expected = Stream.concat(newest.stream(), newest.stream().map(n -> n + ".json")).sorted().toList();
+      assertEquals(expected, files(controller));
+      assertEquals(expected, files(sftpDir));
+
+      // 6. check mode: nothing created anywhere
+      Proc.Result check = play("--check");
+      assertEquals(0, check.exitCode(), check.stdout() + check.stderr());
+      assertEquals(expected, files(controller));
+      assertEquals(expected, files(sftpDir));
+
+      // 3. etcd stopped on the would-be source member: the backup comes from another, and says which
+      for (String h : List.of("cp1", "cp2", "cp3")) {
+        lab.ssh(h, "mkdir -p /etc/kubernetes/held && cp /etc/kubernetes/manifests/etcd.yaml /etc/kubernetes/held/")
+            .requireSuccess();
+      }
+      lab.ssh("cp1", "mv /etc/kubernetes/manifests/etcd.yaml /root/etcd.yaml.cp1").requireSuccess();
+      Thread.sleep(2000);
+      Proc.Result failover = play("-e", "etcd_backup_manifest=/etc/kubernetes/held/etcd.yaml");
+      assertEquals(0, failover.exitCode(), failover.stdout() + failover.stderr());
+      assertTrue(failover.stdout().matches("(?s).*from member cp[23] at https://" + NET.replace(".", "\\.")
+          + "\\.[23]:2379.*"), failover.stdout());
+
+      // 4. etcd stopped everywhere: a clear failure, metrics say so, earlier backups intact, nothing partial
+      List<String> before = files(controller);
+      List<String> beforeSftp = files(sftpDir);
+      lab.ssh("cp2", "mv /etc/kubernetes/manifests/etcd.yaml /root/etcd.yaml.cp2").requireSuccess();
+      lab.ssh("cp3", "mv /etc/kubernetes/manifests/etcd.yaml /root/etcd.yaml.cp3").requireSuccess();
+      Thread.sleep(2000);
+      Proc.Result down = play("-e", "etcd_backup_manifest=/etc/kubernetes/held/etcd.yaml");
+      assertNotEquals(0, down.exitCode());
+      assertTrue(down.stdout().contains("etcd backup FAILED") && down.stdout().contains("no healthy etcd member"),
+          down.stdout());
+      assertTrue(metric("cp1", "etcd_dr_backup_attempt.prom").contains("etcd_dr_backup_last_result 0"));
+      assertEquals(before, files(controller));
+      assertEquals(beforeSftp, files(sftpDir));
+      assertEquals("", lab.ssh("cp1", "ls -A /var/lib/etcd-dr/outgoing").stdout().trim());
+      for (String h : List.of("cp1", "cp2", "cp3")) {
+        lab.ssh(h, "mv /root/etcd.yaml." + h + " /etc/kubernetes/manifests/etcd.yaml").requireSuccess();
+      }
+      assertEquals(0, lab.run("status").exitCode() == 0 ? 0 : waitHealthy());
+
+      // a second run while one holds the lock: refused with its own message
+      Files.createDirectories(controller.resolve(".lock"));
+      Proc.Result locked = play();
+      assertNotEquals(0, locked.exitCode());
+      assertTrue(locked.stdout().contains("another backup of this cluster is running"), locked.stdout());
+      assertTrue(Files.isDirectory(controller.resolve(".lock")), "someone else's lock is left alone");
+      Files.delete(controller.resolve(".lock"));
+
+      // 5. the SFTP server's host key changed: refused, nothing uploaded there
+      server.changeHostKey();
+      Proc.Result hostKey = play();
+      assertNotEquals(0, hostKey.exitCode());
+      assertTrue(hostKey.stdout().contains("has CHANGED since it was recorded"), hostKey.stdout());
+      assertEquals(beforeSftp, files(sftpDir));
+
+      // the role passes ansible-lint's production profile
+      Proc.Result lint = Proc.run(List.of("ansible-lint", "playbooks/"), Map.of(), Repo.root(), 300);
+      assertEquals(0, lint.exitCode(), lint.stdout() + lint.stderr());
+    }
+  }
+
+  private int waitHealthy() throws Exception {
+    for (int i = 0; i < 60; i++) {
+      if (lab.run("status").exitCode() == 0) {
+        return 0;
+      }
+      Thread.sleep(500);
+    }
+    return 1;
+  }
+}
