@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Benchmark: the whole `playbooks/backup.yml` on the lab with a db of --size, split by phase (snapshot, verify,
+# transfer + store + prune), as the play reports them, plus the play's wall time.
+#
+#   sudo bench/backup-play.sh [--size 1G]
+#
+# Brings a lab up on 127.0.8.x in its own state dir, seeds it, runs the play once into a temporary controller
+# store, prints the numbers, and takes the lab down again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+size=1G
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --size) size=$2; shift 2 ;;
+    *) echo "usage: $0 [--size 1G]" >&2; exit 2 ;;
+  esac
+done
+[ "$(id -u)" -eq 0 ] || { echo "run as root" >&2; exit 1; }
+[ -f target/etcd-dr.jar ] || mvn -B -q -ntp package -DskipTests
+work=$(mktemp -d /var/tmp/etcd-dr-bench-play.XXXXXX)
+export LAB_STATE=$work/lab
+cleanup() { lab/lab down >/dev/null 2>&1 || true; rm -rf "$work"; }
+trap cleanup EXIT
+lab/lab up --net 127.0.8 >/dev/null
+lab/lab seed --size "$size" >/dev/null
+start=$(date +%s.%N)
+ANSIBLE_NOCOLOR=1 ansible-playbook -i "$LAB_STATE/inventory.ini" playbooks/backup.yml \
+  -e etcd_backup_controller_dir="$work/store" -e etcd_backup_timeout=120s > "$work/play.log"
+end=$(date +%s.%N)
+grep -o 'backup etcd-[^"]*phases:[^"]*' "$work/play.log" | sed 's/\\n/ /g'
+/usr/bin/python3 -c "print('whole play: %.1f s' % ($end - $start))"
