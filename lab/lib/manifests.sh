@@ -1,7 +1,8 @@
 # Writes kubeadm-shaped static pod manifests for one lab host. Sourced by lab/lab.
-# write_manifests DIR NAME IP INITIAL_CLUSTER ETCD_VERSION
+# write_manifests DIR NAME IP INITIAL_CLUSTER ETCD_VERSION ENCRYPTION_KEY
+# (one encryption key for all hosts: control planes must share their EncryptionConfiguration)
 write_manifests() {
-  local dir=$1 name=$2 ip=$3 cluster=$4 version=$5
+  local dir=$1 name=$2 ip=$3 cluster=$4 version=$5 enc_key=$6
   local pki=/etc/kubernetes/pki
   mkdir -p "$dir"
   cat > "$dir/etcd.yaml" <<YAML
@@ -91,6 +92,7 @@ spec:
     - --etcd-cafile=$pki/etcd/ca.crt
     - --etcd-certfile=$pki/apiserver-etcd-client.crt
     - --etcd-keyfile=$pki/apiserver-etcd-client.key
+    - --encryption-provider-config=/etc/kubernetes/enc/encryption-config.yaml
     - --etcd-servers=$servers
     - --secure-port=6443
     image: registry.k8s.io/kube-apiserver:v1.31.4
@@ -100,6 +102,9 @@ spec:
     - mountPath: $pki
       name: k8s-certs
       readOnly: true
+    - mountPath: /etc/kubernetes/enc
+      name: k8s-enc
+      readOnly: true
   hostNetwork: true
   priorityClassName: system-node-critical
   volumes:
@@ -107,8 +112,28 @@ spec:
       path: $pki
       type: DirectoryOrCreate
     name: k8s-certs
+  - hostPath:
+      path: /etc/kubernetes/enc
+      type: DirectoryOrCreate
+    name: k8s-enc
 status: {}
 YAML
+  # Secrets encrypted at rest, as most hardened clusters have it: the key must survive with the backup.
+  mkdir -p "$dir/../enc"
+  chmod 700 "$dir/../enc"
+  cat > "$dir/../enc/encryption-config.yaml" <<YAML
+apiVersion: apiserver.config.k8s.io/v1
+kind: EncryptionConfiguration
+resources:
+  - resources: [secrets]
+    providers:
+      - aescbc:
+          keys:
+            - name: key1
+              secret: $enc_key
+      - identity: {}
+YAML
+  chmod 600 "$dir/../enc/encryption-config.yaml"
   local component
   for component in kube-controller-manager kube-scheduler; do
     cat > "$dir/$component.yaml" <<YAML

@@ -47,6 +47,12 @@ public final class SnapshotSaveCommand implements Callable<Integer> {
   @Option(names = "--force", description = "Replace an existing file at the final path.")
   boolean force;
 
+  @Option(names = "--bundle",
+      description = "Also save this host's /etc/kubernetes/pki, static pod manifests and the apiserver's"
+          + " --encryption-provider-config as FILE.bundle.tar.gz (0600), listed in the sidecar. Without the"
+          + " encryption config a restored cluster cannot read its encrypted Secrets.")
+  boolean bundle;
+
   @Mixin
   AccessMixin access;
 
@@ -64,7 +70,7 @@ public final class SnapshotSaveCommand implements Callable<Integer> {
     }
     var progress = new SaveProgressPrinter(spec.commandLine().getErr(), context.terminal() && !output.json());
     SaveResult result = new SnapshotSaver(context.clock(), VersionProvider.version())
-        .save(new SaveRequest(access.toOptions(), Optional.ofNullable(file), dir, force), progress);
+        .save(new SaveRequest(access.toOptions(), Optional.ofNullable(file), dir, force, bundle), progress);
     SavePrinter.print(result, output.json(), spec.commandLine().getOut());
     return ExitCodes.OK;
   }

@@ -91,6 +91,23 @@ public final class ManifestReader {
         quota(path, flags));
   }
 
+  /**
+   * One flag of one container of any static pod manifest (e.g. kube-apiserver's
+   * {@code --encryption-provider-config}); empty when the container or flag is absent.
+   */
+  public Optional<String> containerFlag(Path path, String container, String flag) {
+    JsonNode pod = parse(path);
+    for (JsonNode c : pod.path("spec").path("containers")) {
+      if (c.path("name").asText("").equals(container)) {
+        List<String> argv = new ArrayList<>();
+        c.path("command").forEach(n -> argv.add(n.asText()));
+        c.path("args").forEach(n -> argv.add(n.asText()));
+        return new CommandFlags(argv).get(flag);
+      }
+    }
+    return Optional.empty();
+  }
+
   private JsonNode parse(Path path) {
     try {
       if (Files.isDirectory(path)) {

@@ -137,9 +137,13 @@ public final class SftpStore implements SnapshotStore {
   }
 
   @Override
-  public void upload(Path snapshot, Path sidecar) {
-    put(snapshot);
-    put(sidecar);
+  public void upload(Path snapshot) {
+    for (String n : SnapshotStore.setOf(snapshot.getFileName().toString())) {
+      Path f = snapshot.resolveSibling(n);
+      if (Files.isRegularFile(f)) {
+        put(f);
+      }
+    }
   }
 
   private void put(Path file) {
@@ -186,7 +190,9 @@ public final class SftpStore implements SnapshotStore {
   @Override
   public void delete(String name) {
     try {
-      for (String n : List.of(name + ".json", name)) {
+      List<String> set = new ArrayList<>(SnapshotStore.setOf(name));
+      java.util.Collections.reverse(set);
+      for (String n : set) {
         if (stat(remote(n)).isPresent()) {
           sftp.rm(remote(n));
         }
@@ -200,7 +206,10 @@ public final class SftpStore implements SnapshotStore {
   public void download(String name, Path dir) {
     try {
       Files.createDirectories(dir);
-      for (String n : List.of(name, name + ".json")) {
+      for (String n : SnapshotStore.setOf(name)) {
+        if (stat(remote(n)).isEmpty()) {
+          continue;
+        }
         Path part = dir.resolve(n + ".part");
         sftp.get(remote(n), part.toString());
         Files.move(part, dir.resolve(n), java.nio.file.StandardCopyOption.ATOMIC_MOVE);

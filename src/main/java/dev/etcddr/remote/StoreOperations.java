@@ -39,7 +39,7 @@ public final class StoreOperations {
           + " `snapshot save` after the checksum passed)");
     }
     try (SnapshotStore store = Stores.open(location, identity, knownHosts, timeout)) {
-      store.upload(snapshot, sidecar);
+      store.upload(snapshot);
       return new PushResult(store.location(), snapshot.getFileName().toString(), true);
     }
   }

@@ -47,9 +47,13 @@ public final class LocalStore implements SnapshotStore {
   }
 
   @Override
-  public void upload(Path snapshot, Path sidecar) {
-    copyIn(snapshot);
-    copyIn(sidecar);
+  public void upload(Path snapshot) {
+    for (String n : SnapshotStore.setOf(snapshot.getFileName().toString())) {
+      Path f = snapshot.resolveSibling(n);
+      if (Files.isRegularFile(f)) {
+        copyIn(f);
+      }
+    }
   }
 
   private void copyIn(Path file) {
@@ -74,8 +78,11 @@ public final class LocalStore implements SnapshotStore {
   @Override
   public void delete(String name) {
     try {
-      Files.deleteIfExists(dir.resolve(name + ".json"));
-      Files.deleteIfExists(dir.resolve(name));
+      List<String> set = new ArrayList<>(SnapshotStore.setOf(name));
+      java.util.Collections.reverse(set);
+      for (String n : set) {
+        Files.deleteIfExists(dir.resolve(n));
+      }
     } catch (IOException e) {
       throw new OutputRefusedException("cannot delete " + name + " from " + dir + ": " + e.getMessage(), e);
     }
@@ -83,7 +90,7 @@ public final class LocalStore implements SnapshotStore {
 
   @Override
   public void download(String name, Path target) {
-    new LocalStore(target).upload(dir.resolve(name), dir.resolve(name + ".json"));
+    new LocalStore(target).upload(dir.resolve(name));
   }
 
   @Override

@@ -11,7 +11,8 @@ import java.util.Optional;
  * @param file an explicit output file; empty = a default name in {@code dir}
  * @param dir the directory for default-named snapshots (created 0700 if missing)
  * @param force replace an existing file at the final path
+ * @param bundle also save this host's pki, static pod manifests and encryption config beside the snapshot
  */
-public record SaveRequest(AccessOptions access, Optional<Path> file, Path dir, boolean force) {
+public record SaveRequest(AccessOptions access, Optional<Path> file, Path dir, boolean force, boolean bundle) {
   public static final Path DEFAULT_DIR = Path.of("/var/lib/etcd-dr/snapshots");
 }

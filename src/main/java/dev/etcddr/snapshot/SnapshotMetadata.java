@@ -9,6 +9,9 @@ package dev.etcddr.snapshot;
  * @param raftIndex the raft index the snapshot reflects ({@code consistent_index} in its meta bucket)
  * @param dbSize bytes of the bbolt database (the file without its 32-byte SHA-256 trailer)
  * @param sha256 SHA-256 of the whole file, hex
+ * @param bundle the configuration bundle saved beside the snapshot (file name), or null
+ * @param bundleSha256 its SHA-256, or null
+ * @param encryptionConfig the apiserver's encryption config included in the bundle, or null when none is set
  */
 public record SnapshotMetadata(
     String format,
@@ -24,6 +27,9 @@ public record SnapshotMetadata(
     long fileSize,
     String sha256,
     String takenAt,
-    String toolVersion) {
+    String toolVersion,
+    String bundle,
+    String bundleSha256,
+    String encryptionConfig) {
   public static final String FORMAT = "etcd-dr.snapshot/v1";
 }

@@ -23,6 +23,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * {@code snapshot save}: one member's snapshot, streamed to a {@code .part} file, its SHA-256 trailer verified,
@@ -108,13 +109,38 @@ public final class SnapshotSaver {
       if (request.file().isEmpty()) {
         refuseExisting(target, request.force());
       }
+      Optional<BundleWriter.Bundle> bundle = Optional.empty();
+      Path bundlePath = target.resolveSibling(target.getFileName() + ".bundle.tar.gz");
+      if (request.bundle()) {
+        Path manifests = request.access().manifest().toAbsolutePath().getParent();
+        // kubeadm's pki dir is the parent of the etcd CA's directory (pki/etcd/ca.crt).
+        Path pki = new ManifestReader().read(request.access().manifest()).kubernetesPkiDir()
+            .orElse(manifests.getParent().resolve("pki"));
+        if (!request.force() && Files.exists(bundlePath)) {
+          throw new OutputRefusedException(bundlePath + " already exists; pass --force to replace it");
+        }
+        bundle = Optional.of(BundleWriter.write(bundlePath, manifests, pki, request.force()));
+      }
       SnapshotMetadata meta = new SnapshotMetadata(SnapshotMetadata.FORMAT, target.getFileName().toString(),
           String.format("%016x", member.clusterId()), String.format("%016x", member.memberId()),
           member.memberName(), member.endpoint(), member.version(), facts.revision(), facts.consistentIndex(),
           digest.total() - TrailerDigest.TRAILER, digest.total(), digest.wholeFileSha256(), takenAt.toString(),
-          toolVersion);
+          toolVersion, bundle.map(b -> b.file().getFileName().toString()).orElse(null),
+          bundle.map(BundleWriter.Bundle::sha256).orElse(null),
+          bundle.flatMap(BundleWriter.Bundle::encryptionConfig).orElse(null));
       Path sidecar = target.resolveSibling(target.getFileName() + ".json");
-      publish(snapshotPart, target, sidecar, meta, request.force());
+      try {
+        publish(snapshotPart, target, sidecar, meta, request.force());
+      } catch (RuntimeException e) {
+        if (bundle.isPresent()) {
+          try {
+            Files.deleteIfExists(bundlePath);
+          } catch (IOException ignored) {
+            // the snapshot failed; a lone bundle names nothing and is removed by hand at worst
+          }
+        }
+        throw e;
+      }
       progress.finished();
       return new SaveResult(target, sidecar, meta, choice.passedOver());
     }

@@ -9,17 +9,24 @@ public interface SnapshotStore extends AutoCloseable {
   List<StoredSnapshot> list();
 
   /**
-   * Puts the snapshot and its sidecar in the store under their own names. Each appears under its final name only
-   * when complete; running it again after an interruption finishes the job; an existing file of another size is
-   * never replaced.
+   * Puts the snapshot, its bundle if there is one, and its sidecar (last) in the store under their own names. Each
+   * appears under its final name only when complete; running it again after an interruption finishes the job; an
+   * existing file of another size is never replaced.
    */
-  void upload(Path snapshot, Path sidecar);
+  void upload(Path snapshot);
 
-  /** Removes a snapshot and its sidecar (sidecar first). */
+  /** Removes a snapshot with its sidecar (first) and bundle. */
   void delete(String name);
 
-  /** Copies a snapshot and its sidecar into a local directory. */
+  /** Copies a snapshot with its bundle and sidecar into a local directory. */
   void download(String name, Path dir);
+
+  /** The files that travel with snapshot NAME, in upload order: the snapshot, its bundle, its sidecar. */
+  static java.util.List<String> setOf(String name) {
+    return java.util.List.of(name, name + BUNDLE_SUFFIX, name + ".json");
+  }
+
+  String BUNDLE_SUFFIX = ".bundle.tar.gz";
 
   /** Where this store is, for messages. */
   String location();

@@ -72,10 +72,20 @@ class BackupPlaybookIT {
       Proc.Result first = play();
       assertEquals(0, first.exitCode(), first.stdout() + first.stderr());
       List<String> stored = files(controller);
-      assertEquals(2, stored.size(), stored.toString());
+      assertEquals(3, stored.size(), "snapshot, bundle, sidecar: " + stored);
       assertEquals(stored, files(sftpDir));
       Path snapshot = controller.resolve(stored.get(0));
-      JsonNode sidecar = json.readTree(controller.resolve(stored.get(1)).toFile());
+      JsonNode sidecar = json.readTree(controller.resolve(stored.get(0) + ".json").toFile());
+      Path bundle = controller.resolve(sidecar.get("bundle").asText());
+      assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+          Files.getPosixFilePermissions(bundle)));
+      assertEquals("/etc/kubernetes/enc/encryption-config.yaml", sidecar.get("encryption_config").asText());
+      String listing = Proc.run(List.of("tar", "-tzf", bundle.toString())).requireSuccess().stdout();
+      for (String entry : List.of("etc/kubernetes/pki/etcd/ca.crt", "etc/kubernetes/pki/apiserver-etcd-client.key",
+          "etc/kubernetes/manifests/etcd.yaml", "etc/kubernetes/manifests/kube-apiserver.yaml",
+          "etc/kubernetes/enc/encryption-config.yaml")) {
+        assertTrue(listing.contains(entry + "\n"), entry + " in the bundle: " + listing);
+      }
       JsonNode status = json.readTree(Proc.run(List.of(EtcdVersion.V3_5.bin("etcdutl").toString(), "snapshot",
           "status", snapshot.toString(), "-w", "json")).requireSuccess().stdout());
       assertEquals(sidecar.get("revision").asLong(), status.get("revision").asLong());
@@ -91,7 +101,8 @@ class BackupPlaybookIT {
         names.add(files(controller).stream().filter(n -> n.endsWith(".db")).max(String::compareTo).orElseThrow());
       }
       List<String> newest = names.subList(names.size() - 2, names.size());
-      List<String> expected = Stream.concat(newest.stream(), newest.stream().map(n -> n + ".json")).sorted().toList();
+      List<String> expected = newest.stream().flatMap(n -> Stream.of(n, n + ".bundle.tar.gz", n + ".json"))
+          .sorted().toList();
       assertEquals(expected, files(controller));
       assertEquals(expected, files(sftpDir));
 
