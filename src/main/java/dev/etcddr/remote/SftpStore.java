@@ -137,16 +137,7 @@ public final class SftpStore implements SnapshotStore {
   }
 
   @Override
-  public void upload(Path snapshot) {
-    for (String n : SnapshotStore.setOf(snapshot.getFileName().toString())) {
-      Path f = snapshot.resolveSibling(n);
-      if (Files.isRegularFile(f)) {
-        put(f);
-      }
-    }
-  }
-
-  private void put(Path file) {
+  public void put(Path file) {
     String name = file.getFileName().toString();
     try {
       long size = Files.size(file);
@@ -188,17 +179,13 @@ public final class SftpStore implements SnapshotStore {
   }
 
   @Override
-  public void delete(String name) {
+  public void remove(String fileName) {
     try {
-      List<String> set = new ArrayList<>(SnapshotStore.setOf(name));
-      java.util.Collections.reverse(set);
-      for (String n : set) {
-        if (stat(remote(n)).isPresent()) {
-          sftp.rm(remote(n));
-        }
+      if (stat(remote(fileName)).isPresent()) {
+        sftp.rm(remote(fileName));
       }
     } catch (SftpException e) {
-      throw new RemoteStoreException("cannot delete " + name + " from " + where + ": " + e.getMessage(), e);
+      throw new RemoteStoreException("cannot delete " + fileName + " from " + where + ": " + e.getMessage(), e);
     }
   }
 

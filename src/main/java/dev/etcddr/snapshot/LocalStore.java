@@ -47,16 +47,7 @@ public final class LocalStore implements SnapshotStore {
   }
 
   @Override
-  public void upload(Path snapshot) {
-    for (String n : SnapshotStore.setOf(snapshot.getFileName().toString())) {
-      Path f = snapshot.resolveSibling(n);
-      if (Files.isRegularFile(f)) {
-        copyIn(f);
-      }
-    }
-  }
-
-  private void copyIn(Path file) {
+  public void put(Path file) {
     Path target = dir.resolve(file.getFileName());
     try {
       Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
@@ -76,15 +67,11 @@ public final class LocalStore implements SnapshotStore {
   }
 
   @Override
-  public void delete(String name) {
+  public void remove(String fileName) {
     try {
-      List<String> set = new ArrayList<>(SnapshotStore.setOf(name));
-      java.util.Collections.reverse(set);
-      for (String n : set) {
-        Files.deleteIfExists(dir.resolve(n));
-      }
+      Files.deleteIfExists(dir.resolve(fileName));
     } catch (IOException e) {
-      throw new OutputRefusedException("cannot delete " + name + " from " + dir + ": " + e.getMessage(), e);
+      throw new OutputRefusedException("cannot delete " + fileName + " from " + dir + ": " + e.getMessage(), e);
     }
   }
 
