@@ -103,6 +103,7 @@ class BackupPlaybookIT {
       List<String> newest = names.subList(names.size() - 2, names.size());
       List<String> expected = newest.stream().flatMap(n -> Stream.of(n, n + ".bundle.tar.gz", n + ".json"))
           .sorted().toList();
+      assertEquals(expected, newestSets(files(controller)));
       assertEquals(expected, files(controller));
       assertEquals(expected, files(sftpDir));
 
@@ -110,6 +111,41 @@ class BackupPlaybookIT {
       Proc.Result check = play("--check");
       assertEquals(0, check.exitCode(), check.stdout() + check.stderr());
       assertEquals(expected, files(controller));
+      assertEquals(expected, files(sftpDir));
+
+      // the schedule: a cron entry on the controller that runs this play with this run's variables
+      Path vars = work.resolve("schedule-vars.yml");
+      String[] schedule = {"-e", "etcd_backup_schedule_vars_file=" + vars, "-e",
+          "etcd_backup_schedule_log=" + work.resolve("scheduled.log")};
+      try {
+        Proc.Result install = play(Stream.concat(Stream.of("-e", "{\"etcd_backup_schedule\": \"17 3 * * *\"}"),
+            Stream.of(schedule)).toArray(String[]::new));
+        assertEquals(0, install.exitCode(), install.stdout() + install.stderr());
+        String crontab = Proc.run(List.of("crontab", "-l")).requireSuccess().stdout();
+        String line = crontab.lines().filter(c -> c.startsWith("17 3 * * *")).findFirst().orElseThrow(
+            () -> new AssertionError("no cron entry: " + crontab));
+        assertTrue(crontab.contains("#Ansible: etcd-dr backup kube_control_plane"), crontab);
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+            Files.getPosixFilePermissions(vars)));
+        Thread.sleep(1100);
+        String before = files(controller).stream().filter(n -> n.endsWith(".db")).max(String::compareTo)
+            .orElseThrow();
+        Proc.Result scheduled = Proc.run(List.of("bash", "-c", line.substring("17 3 * * * ".length())),
+            Map.of(), null, 600);
+        assertEquals(0, scheduled.exitCode(), "the scheduled command runs the backup: "
+            + Files.readString(work.resolve("scheduled.log")));
+        String after = files(controller).stream().filter(n -> n.endsWith(".db")).max(String::compareTo)
+            .orElseThrow();
+        assertNotEquals(before, after, "the scheduled run stored a new backup");
+        Proc.Result remove = play(Stream.concat(Stream.of("-e", "{\"etcd_backup_schedule\": \"\"}"), Stream.of(schedule))
+            .toArray(String[]::new));
+        assertEquals(0, remove.exitCode(), remove.stdout() + remove.stderr());
+        assertTrue(!Proc.run(List.of("crontab", "-l")).stdout().contains("etcd-dr backup"), "entry removed");
+      } finally {
+        Proc.run(List.of("bash", "-c", "crontab -l 2>/dev/null | grep -v -e '#Ansible: etcd-dr backup' "
+            + "-e 'etcd-dr-backup\\|backup.yml -e @' | crontab -"));
+      }
+      expected = newestSets(files(controller));
       assertEquals(expected, files(sftpDir));
 
       // 3. etcd stopped on the would-be source member: the backup comes from another, and says which
@@ -162,6 +198,13 @@ class BackupPlaybookIT {
       Proc.Result lint = Proc.run(List.of("ansible-lint", "playbooks/"), Map.of(), Repo.root(), 300);
       assertEquals(0, lint.exitCode(), lint.stdout() + lint.stderr());
     }
+  }
+
+  /** The two newest snapshot sets among the files, as the store must hold after keep-last 2. */
+  private static List<String> newestSets(List<String> files) {
+    List<String> dbs = files.stream().filter(n -> n.endsWith(".db")).sorted().toList();
+    return dbs.subList(Math.max(0, dbs.size() - 2), dbs.size()).stream()
+        .flatMap(n -> Stream.of(n, n + ".bundle.tar.gz", n + ".json")).sorted().toList();
   }
 
   private int waitHealthy() throws Exception {
