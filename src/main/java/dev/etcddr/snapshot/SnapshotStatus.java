@@ -14,7 +14,7 @@ public final class SnapshotStatus {
   public StatusReport status(Path file) {
     try (BoltFile db = SnapshotFiles.open(file)) {
       SnapshotScan.Result r = SnapshotScan.scan(db);
-      if (!r.structure().sound() && r.structure().problemCount() > 0) {
+      if (r.structure().problemCount() > 0) {
         throw new SnapshotIntegrityException(file + ": integrity check failed, " + r.structure().problemCount()
             + " problem(s): " + String.join("; ", r.structure().problems().subList(0,
                 Math.min(5, r.structure().problems().size()))));
