@@ -5,19 +5,64 @@ Started by the kubelet stand-in with the flags of kube-apiserver.yaml. It talks 
 apiserver does (the --etcd-servers, with the apiserver-etcd-client certificate) and writes a heartbeat key under
 /registry/ every second, so a test can prove that no apiserver wrote to etcd while a restore ran, and a playbook can
 wait for the apiservers to serve again.
+
+Like the real one it serves HTTPS on --advertise-address:--secure-port with --tls-cert-file: /livez answers ok
+while the process runs, /readyz only while its last write to etcd succeeded within READY_WINDOW seconds (the
+real /readyz includes an etcd check), so a playbook can gate on /readyz with no lab-only branch.
 """
 import argparse
+import http.server
 import json
 import os
 import signal
 import socket
+import ssl
 import sys
+import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from etcdgw import Gateway  # noqa: E402
 
 running = True
+READY_WINDOW = 3.0
+last_ok = {"time": 0.0, "error": "no write to etcd yet"}
+
+
+class Health(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):  # noqa: N802 (http.server's name)
+        path = self.path.split("?")[0]
+        if path == "/livez":
+            self.answer(200, "ok")
+        elif path == "/readyz":
+            age = time.time() - last_ok["time"]
+            if age <= READY_WINDOW:
+                self.answer(200, "ok")
+            else:
+                self.answer(500, "[-]etcd failed: %s\nreadyz check failed" % last_ok["error"])
+        else:
+            self.answer(404, "404 page not found")
+
+    def answer(self, code, body):
+        data = (body + "\n").encode()
+        self.send_response(code)
+        self.send_header("Content-Type", "text/plain; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, fmt, *args):  # health probes would flood the pod log
+        pass
+
+
+def serve_health(address, port, cert, key):
+    server = http.server.ThreadingHTTPServer((address, port), Health)
+    server.daemon_threads = True
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
 
 
 def stop(_signum, _frame):
@@ -32,10 +77,15 @@ def main():
     p.add_argument("--etcd-certfile", required=True)
     p.add_argument("--etcd-keyfile", required=True)
     p.add_argument("--advertise-address", default="")
+    p.add_argument("--secure-port", type=int, default=6443)
+    p.add_argument("--tls-cert-file", default="")
+    p.add_argument("--tls-private-key-file", default="")
     args, _unknown = p.parse_known_args()
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     host = socket.gethostname()
+    if args.tls_cert_file and args.advertise_address:
+        serve_health(args.advertise_address, args.secure_port, args.tls_cert_file, args.tls_private_key_file)
     gw = Gateway(args.etcd_servers.split(","), args.etcd_cafile, args.etcd_certfile, args.etcd_keyfile, timeout=2)
     key = "/registry/lab/heartbeats/" + host
     seq = 0
@@ -46,10 +96,12 @@ def main():
                             "pid": os.getpid()})
         try:
             gw.put(key, value)
+            last_ok["time"] = time.time()
             if failing:
                 print("heartbeat: etcd answers again at %s" % gw.endpoint(), flush=True)
             failing = False
         except Exception as e:  # a real apiserver keeps retrying too
+            last_ok["error"] = str(e)
             if not failing:
                 print("heartbeat: cannot write to etcd: %s" % e, flush=True)
             failing = True

@@ -95,6 +95,9 @@ spec:
     - --encryption-provider-config=/etc/kubernetes/enc/encryption-config.yaml
     - --etcd-servers=$servers
     - --secure-port=6443
+    - --client-ca-file=$pki/ca.crt
+    - --tls-cert-file=$pki/apiserver.crt
+    - --tls-private-key-file=$pki/apiserver.key
     image: registry.k8s.io/kube-apiserver:v1.31.4
     imagePullPolicy: IfNotPresent
     name: kube-apiserver

@@ -3,7 +3,8 @@
 #
 #   pki.sh hosts  DIR NAME=IP [NAME=IP ...]    one etcd CA in DIR/ca, and for each host DIR/NAME/pki laid out as
 #                                              kubeadm lays out /etc/kubernetes/pki (etcd/ca.crt, etcd/server.*,
-#                                              etcd/peer.*, etcd/healthcheck-client.*, apiserver-etcd-client.*)
+#                                              etcd/peer.*, etcd/healthcheck-client.*, apiserver-etcd-client.*;
+#                                              and ca.crt + apiserver.* from a Kubernetes CA in DIR/kubernetes-ca)
 #   pki.sh client DIR OUT_PREFIX ALG [expired] an extra client cert signed by DIR/ca: ALG is rsa-pkcs1, rsa-pkcs8
 #                                              or ec-sec1; `expired` makes one whose validity ended in 2020
 #   pki.sh ca     DIR                          only the CA (a second, unrelated CA for wrong-CA tests)
@@ -16,14 +17,15 @@ command -v openssl >/dev/null || die "openssl not found (apt-get install openssl
 
 rsa_pkcs1() { openssl genrsa -traditional -out "$1" 2048 2>/dev/null; chmod 600 "$1"; }
 
+# make_ca DIR [SUBDIR CN]: the etcd CA in DIR/ca by default; the Kubernetes CA is DIR/kubernetes-ca
 make_ca() {
-  local dir=$1
-  [ -f "$dir/ca/ca.crt" ] && return 0
-  mkdir -p "$dir/ca"
-  rsa_pkcs1 "$dir/ca/ca.key"
-  openssl req -x509 -new -key "$dir/ca/ca.key" -subj "/CN=etcd-ca" -days 3650 -sha256 \
+  local dir=$1 sub=${2:-ca} cn=${3:-etcd-ca}
+  [ -f "$dir/$sub/ca.crt" ] && return 0
+  mkdir -p "$dir/$sub"
+  rsa_pkcs1 "$dir/$sub/ca.key"
+  openssl req -x509 -new -key "$dir/$sub/ca.key" -subj "/CN=$cn" -days 3650 -sha256 \
     -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,digitalSignature,keyEncipherment,keyCertSign" \
-    -out "$dir/ca/ca.crt" 2>/dev/null
+    -out "$dir/$sub/ca.crt" 2>/dev/null
 }
 
 # sign CA_DIR KEY CRT CN USAGES SANS
@@ -49,13 +51,17 @@ host_pki() {
   chmod 700 "$pki" "$pki/etcd"
   cp "$dir/ca/ca.crt" "$pki/etcd/ca.crt"
   cp "$dir/ca/ca.key" "$pki/etcd/ca.key"
+  # The Kubernetes CA and the apiserver's serving certificate: clients check /readyz against them.
+  cp "$dir/kubernetes-ca/ca.crt" "$pki/ca.crt"
   local sans="DNS:$name,DNS:localhost,IP:$ip,IP:127.0.0.1,IP:0:0:0:0:0:0:0:1"
-  for k in etcd/server etcd/peer etcd/healthcheck-client apiserver-etcd-client; do rsa_pkcs1 "$pki/$k.key" & done
+  for k in etcd/server etcd/peer etcd/healthcheck-client apiserver-etcd-client apiserver; do rsa_pkcs1 "$pki/$k.key" & done
   wait
   sign "$dir/ca" "$pki/etcd/server.key" "$pki/etcd/server.crt" "$name" serverAuth,clientAuth "$sans"
   sign "$dir/ca" "$pki/etcd/peer.key" "$pki/etcd/peer.crt" "$name" serverAuth,clientAuth "$sans"
   sign "$dir/ca" "$pki/etcd/healthcheck-client.key" "$pki/etcd/healthcheck-client.crt" kube-etcd-healthcheck-client clientAuth ""
   sign "$dir/ca" "$pki/apiserver-etcd-client.key" "$pki/apiserver-etcd-client.crt" kube-apiserver-etcd-client clientAuth ""
+  sign "$dir/kubernetes-ca" "$pki/apiserver.key" "$pki/apiserver.crt" kube-apiserver serverAuth \
+    "DNS:$name,DNS:kubernetes,DNS:kubernetes.default,IP:$ip,IP:127.0.0.1"
 }
 
 client() {
@@ -105,6 +111,7 @@ case "$cmd" in
     [ $# -ge 2 ] || die "usage: pki.sh hosts DIR NAME=IP [NAME=IP ...]"
     dir=$1; shift
     make_ca "$dir"
+    make_ca "$dir" kubernetes-ca kubernetes
     for spec in "$@"; do
       [[ "$spec" == *=* ]] || die "host '$spec' is not NAME=IP"
       host_pki "$dir" "${spec%%=*}" "${spec#*=}" &
