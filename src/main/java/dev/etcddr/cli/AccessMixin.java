@@ -23,7 +23,8 @@ public final class AccessMixin {
 
   @Option(names = "--endpoints", paramLabel = "URL", split = ",",
       description = "etcd client URL(s). Default: this host's member, from the manifest's --advertise-client-urls."
-          + " With several, the healthy member with the highest revision is used.")
+          + " With several, snapshot save uses the healthy member with the highest revision; cluster health checks"
+          + " every one.")
   List<String> endpoints = new ArrayList<>();
 
   @Option(names = "--cacert", paramLabel = "FILE",

@@ -1,17 +1,20 @@
 package dev.etcddr.cli;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.etcddr.Json;
 import dev.etcddr.snapshot.StatusReport;
 import java.io.PrintWriter;
+import java.util.Map;
 
 /** {@code snapshot status} output: etcdctl's four forms exactly, or etcd-dr's JSON. */
 final class StatusPrinter {
   private StatusPrinter() {}
 
-  /** Stable JSON of {@code snapshot status -o json}. */
+  /** Stable JSON of {@code snapshot status -o json}; key_counts only with --count-keys. */
   record View(String file, long hash, String hashHex, long revision, long totalKey, long totalSize,
-      String totalSizeHuman, long liveKeys, String storageVersion, boolean hasTrailer, long fileSize) {}
+      String totalSizeHuman, long liveKeys, String storageVersion, boolean hasTrailer, long fileSize,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, Long> keyCounts) {}
 
   static void print(StatusReport r, SnapshotStatusCommand.WriteOut form, PrintWriter out) {
     String hash = Long.toHexString(r.hash());
@@ -19,7 +22,8 @@ final class StatusPrinter {
     if (form == null) {
       try {
         out.println(Json.mapper().writeValueAsString(new View(r.file(), r.hash(), hash, r.revision(), r.totalKey(),
-            r.totalSize(), size, r.liveKeys(), r.storageVersion(), r.hasTrailer(), r.fileSize())));
+            r.totalSize(), size, r.liveKeys(), r.storageVersion(), r.hasTrailer(), r.fileSize(),
+            r.keyCounts().orElse(null))));
       } catch (JsonProcessingException e) {
         throw new IllegalStateException(e);
       }
@@ -36,7 +40,17 @@ final class StatusPrinter {
           new String[] {hash, String.valueOf(r.revision()), String.valueOf(r.totalKey()), size}));
       default -> throw new IllegalStateException(form.toString());
     }
+    r.keyCounts().ifPresent(counts -> printKeyCounts(counts, r.revision(), out));
     out.flush();
+  }
+
+  /** After etcdctl's lines, so a reader of the first line still gets etcdctl's output. */
+  private static void printKeyCounts(Map<String, Long> counts, long revision, PrintWriter out) {
+    int width = counts.keySet().stream().mapToInt(String::length).max().orElse(0);
+    out.print("\nlive keys by group at revision " + revision + ":\n");
+    String line = "  %-" + Math.max(width, 7) + "s %d\n";
+    counts.forEach((group, n) -> out.print(String.format(line, group, n)));
+    out.print(String.format(line, "(total)", counts.values().stream().mapToLong(Long::longValue).sum()));
   }
 
   /** olekukonko/tablewriter as etcdctl configures it: centred headers, right-aligned cells. */

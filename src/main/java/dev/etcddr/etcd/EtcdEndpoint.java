@@ -5,18 +5,25 @@ import dev.etcddr.tls.ClientTls;
 import dev.etcddr.tls.ServerCertificateCheck;
 import dev.etcddr.tls.TlsException;
 import dev.etcddr.tls.TlsProbe;
+import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
+import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.cluster.Member;
+import io.etcd.jetcd.kv.GetResponse;
+import io.etcd.jetcd.maintenance.HashKVResponse;
 import io.etcd.jetcd.maintenance.SnapshotResponse;
 import io.etcd.jetcd.maintenance.StatusResponse;
+import io.etcd.jetcd.options.GetOption;
 import io.grpc.stub.StreamObserver;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslProvider;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -24,6 +31,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 /**
  * A client bound to exactly ONE etcd member. etcd refuses a snapshot requested through a balancer over several
@@ -123,6 +131,66 @@ public final class EtcdEndpoint implements AutoCloseable {
     return new MemberStatus(endpoint, status.getHeader().getClusterId(), id, name, status.getVersion(),
         status.getHeader().getRevision(), status.getRaftIndex(), status.getRaftTerm(), status.getDbSize(),
         status.getLeader(), List.copyOf(status.getErrorList()));
+  }
+
+  /** The member list as this member sees it. */
+  public List<MemberEntry> members() {
+    return await(client.getClusterClient().listMember(), "member list").getMembers().stream()
+        .map(m -> new MemberEntry(m.getId(), m.getName(), m.getPeerURIs().stream().map(URI::toString).toList(),
+            m.getClientURIs().stream().map(URI::toString).toList(), m.isLearner()))
+        .toList();
+  }
+
+  /** This member's HashKV at {@code revision} (0 = its current revision). */
+  public HashKv hashKv(long revision) {
+    HashKVResponse r = await(client.getMaintenanceClient().hashKV(endpoint, revision), "hashkv");
+    return new HashKv(Integer.toUnsignedLong(r.getHash()), revision != 0 ? revision : r.getHeader().getRevision(),
+        r.getCompacted());
+  }
+
+  /**
+   * Hands every key under {@code prefix} to {@code visitor}, keys only, {@code pageSize} keys per request, every
+   * page read at the revision of the first so the keys are one consistent view; memory holds one page at most.
+   * An empty prefix means every key.
+   *
+   * @return the revision the keys were read at
+   */
+  public long forEachKey(byte[] prefix, int pageSize, Consumer<ByteBuffer> visitor) {
+    // etcd refuses an empty key; "\0" up to "\0" is its way of saying "every key" (as etcdctl --prefix "").
+    byte[] start = prefix.length == 0 ? new byte[] {0} : prefix;
+    ByteSequence end = ByteSequence.from(prefix.length == 0 ? new byte[] {0} : prefixEnd(prefix));
+    long revision = 0;
+    while (true) {
+      GetOption.Builder options = GetOption.builder().withRange(end).withKeysOnly(true).withLimit(pageSize);
+      if (revision != 0) {
+        options.withRevision(revision);
+      }
+      GetResponse page = await(client.getKVClient().get(ByteSequence.from(start), options.build()), "range");
+      if (revision == 0) {
+        revision = page.getHeader().getRevision();
+      }
+      List<KeyValue> kvs = page.getKvs();
+      for (KeyValue kv : kvs) {
+        visitor.accept(ByteBuffer.wrap(kv.getKey().getBytes()));
+      }
+      if (!page.isMore() || kvs.isEmpty()) {
+        return revision;
+      }
+      byte[] last = kvs.get(kvs.size() - 1).getKey().getBytes();
+      start = Arrays.copyOf(last, last.length + 1); // the smallest key after the last one seen
+    }
+  }
+
+  /** The first key after every key starting with prefix; "\0" (to the end) when the prefix is all 0xff. */
+  static byte[] prefixEnd(byte[] prefix) {
+    for (int i = prefix.length - 1; i >= 0; i--) {
+      if (prefix[i] != (byte) 0xff) {
+        byte[] end = Arrays.copyOf(prefix, i + 1);
+        end[i]++;
+        return end;
+      }
+    }
+    return new byte[] {0};
   }
 
   private sealed interface StreamEvent permits Chunk, End, Failure {}

@@ -1,24 +1,53 @@
 package dev.etcddr.snapshot;
 
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 
 /**
  * The set of live user keys etcdutl 3.6 counts, kept as 64-bit fingerprints in an open-addressing table: 8 bytes a
  * key instead of the key itself, so a db with millions of keys is counted in a few tens of MB. Two distinct keys
  * sharing a fingerprint (odds ~n²/2^65) would be counted once.
+ *
+ * <p>A tagged set also keeps a small int per key (its group, see {@link KeyGroups}: 4 more bytes a key) and the
+ * live count of each tag, so per-group counts need no second table and no key text.
  */
 final class LiveKeySet {
+  /** The tag of a key counted in no group. */
+  static final int UNTAGGED = -1;
+
   private static final long EMPTY = 0;
   private static final long REMOVED = 1;
+  private final boolean tagged;
   private long[] slots = new long[1 << 12];
+  private int[] tags;
+  private long[] liveByTag = new long[0];
   private int used;
   private int live;
+
+  LiveKeySet() {
+    this(false);
+  }
+
+  LiveKeySet(boolean tagged) {
+    this.tagged = tagged;
+    this.tags = tagged ? new int[slots.length] : null;
+  }
 
   int size() {
     return live;
   }
 
+  /** Live keys added with {@code tag}. */
+  long liveWithTag(int tag) {
+    return tag >= 0 && tag < liveByTag.length ? liveByTag[tag] : 0;
+  }
+
   void add(ByteBuffer key) {
+    add(key, UNTAGGED);
+  }
+
+  /** Adds a key; a key already live keeps the tag it was added with (its tag depends only on the key). */
+  void add(ByteBuffer key, int tag) {
     long f = fingerprint(key);
     int mask = slots.length - 1;
     int tombstone = -1;
@@ -30,11 +59,14 @@ final class LiveKeySet {
       if (s == REMOVED && tombstone < 0) {
         tombstone = i;
       } else if (s == EMPTY) {
-        if (tombstone >= 0) {
-          slots[tombstone] = f;
-        } else {
-          slots[i] = f;
+        int at = tombstone >= 0 ? tombstone : i;
+        slots[at] = f;
+        if (tombstone < 0) {
           used++;
+        }
+        if (tagged) {
+          tags[at] = tag;
+          countTag(tag, 1);
         }
         live++;
         if (used * 2 > slots.length) {
@@ -52,6 +84,9 @@ final class LiveKeySet {
       long s = slots[i];
       if (s == f) {
         slots[i] = REMOVED;
+        if (tagged) {
+          countTag(tags[i], -1);
+        }
         live--;
         return;
       }
@@ -61,18 +96,34 @@ final class LiveKeySet {
     }
   }
 
+  private void countTag(int tag, int delta) {
+    if (tag < 0) {
+      return;
+    }
+    if (tag >= liveByTag.length) {
+      liveByTag = Arrays.copyOf(liveByTag, Math.max(tag + 1, liveByTag.length * 2));
+    }
+    liveByTag[tag] += delta;
+  }
+
   private void grow() {
     long[] old = slots;
+    int[] oldTags = tags;
     slots = new long[old.length * 2];
+    tags = tagged ? new int[slots.length] : null;
     used = 0;
     int mask = slots.length - 1;
-    for (long f : old) {
+    for (int j = 0; j < old.length; j++) {
+      long f = old[j];
       if (f != EMPTY && f != REMOVED) {
         int i = mix(f) & mask;
         while (slots[i] != EMPTY) {
           i = (i + 1) & mask;
         }
         slots[i] = f;
+        if (tagged) {
+          tags[i] = oldTags[j];
+        }
         used++;
       }
     }

@@ -9,15 +9,18 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.zip.CRC32C;
 
 /**
  * One pass over an etcd backend db (a snapshot or a {@code member/snap/db}), collecting what status and verify
  * need: etcdutl's hash (CRC-32C over bucket names, keys and values in order), revision, entry count and size; the
- * live-key count and storage version etcdutl 3.6 reports; the meta values verify checks; and bbolt's structural
- * problems.
+ * live-key count and storage version etcdutl 3.6 reports; the meta values verify checks; bbolt's structural
+ * problems; and, when asked, live keys per {@link KeyGroups} group.
  */
 public final class SnapshotScan {
   /** Everything one pass learned. */
@@ -35,18 +38,25 @@ public final class SnapshotScan {
       Optional<String> firstMalformedRevisionKey,
       Optional<Long> consistentIndex,
       Optional<Long> finishedCompactRevision,
-      BoltWalk.Report structure) {}
+      BoltWalk.Report structure,
+      Optional<Map<String, Long>> keyCounts) {}
 
   private SnapshotScan() {}
 
   public static Result scan(BoltFile db) throws IOException {
+    return scan(db, Optional.empty());
+  }
+
+  /** @param groups when present, live keys under its prefix are also counted per group */
+  public static Result scan(BoltFile db, Optional<KeyGroups> groups) throws IOException {
     CRC32C crc = new CRC32C();
     long[] totalKey = {0};
     long[] revision = {0};
     long[] revisionKeys = {0};
     long[] malformed = {0};
     String[] firstMalformed = {null};
-    LiveKeySet live = new LiveKeySet();
+    LiveKeySet live = new LiveKeySet(groups.isPresent());
+    GroupTags tags = new GroupTags();
     List<String> buckets = new ArrayList<>();
     List<String> nonBuckets = new ArrayList<>();
     MetaValues meta = new MetaValues();
@@ -84,6 +94,8 @@ public final class SnapshotScan {
           if (userKey != null) {
             if (k.remaining() == 18) {
               live.remove(userKey);
+            } else if (groups.isPresent()) {
+              live.add(userKey, tags.of(groups.get().groupOf(userKey)));
             } else {
               live.add(userKey);
             }
@@ -99,7 +111,34 @@ public final class SnapshotScan {
     return new Result(crc.getValue(), revision[0], totalKey[0], db.meta().highWaterPgid() * db.meta().pageSize(),
         live.size(), meta.storageVersion, List.copyOf(buckets), List.copyOf(nonBuckets), revisionKeys[0],
         malformed[0], Optional.ofNullable(firstMalformed[0]), Optional.ofNullable(meta.consistentIndex),
-        Optional.ofNullable(meta.finishedCompact), report);
+        Optional.ofNullable(meta.finishedCompact), report, groups.map(g -> tags.counts(live)));
+  }
+
+  /** Group names numbered in the order first seen: the table keeps a number per key, not the name. */
+  private static final class GroupTags {
+    private final Map<String, Integer> numbers = new HashMap<>();
+    private final List<String> names = new ArrayList<>();
+
+    int of(String group) {
+      if (group == null) {
+        return LiveKeySet.UNTAGGED;
+      }
+      return numbers.computeIfAbsent(group, g -> {
+        names.add(g);
+        return names.size() - 1;
+      });
+    }
+
+    /** Groups with live keys, sorted; a group whose keys were all deleted is not listed, as a range would not. */
+    Map<String, Long> counts(LiveKeySet live) {
+      Map<String, Long> counts = new TreeMap<>();
+      for (int i = 0; i < names.size(); i++) {
+        if (live.liveWithTag(i) > 0) {
+          counts.put(names.get(i), live.liveWithTag(i));
+        }
+      }
+      return counts;
+    }
   }
 
   /** {@code be64(main) '_' be64(sub)}, plus {@code 't'} for a tombstone; revisions are never negative. */

@@ -1,9 +1,14 @@
 package dev.etcddr.snapshot;
 
+import java.util.Map;
+import java.util.Optional;
+
 /**
  * {@code snapshot status}: what etcdctl 3.4 / etcdutl 3.5 report (hash, revision, totalKey = every entry of every
  * bucket, totalSize = the db's pages), and what etcdutl 3.6 reports instead or besides (liveKeys = distinct user
  * keys not deleted, storageVersion).
+ *
+ * @param keyCounts live keys per {@link KeyGroups} group under the prefix asked for; empty when not asked
  */
 public record StatusReport(
     String file,
@@ -14,4 +19,5 @@ public record StatusReport(
     long liveKeys,
     String storageVersion,
     boolean hasTrailer,
-    long fileSize) {}
+    long fileSize,
+    Optional<Map<String, Long>> keyCounts) {}

@@ -29,7 +29,7 @@ class CliTest {
   void every_command_has_help_with_the_exit_codes() {
     for (List<String> cmd : List.<List<String>>of(List.of(), List.of("manifest"), List.of("manifest", "show"),
         List.of("snapshot"), List.of("snapshot", "save"), List.of("snapshot", "status"),
-        List.of("snapshot", "verify"))) {
+        List.of("snapshot", "verify"), List.of("cluster"), List.of("cluster", "health"))) {
       String[] args = java.util.stream.Stream.concat(cmd.stream(), java.util.stream.Stream.of("--help"))
           .toArray(String[]::new);
       CliRun r = CliRun.of(args);
@@ -37,6 +37,13 @@ class CliTest {
       assertTrue(r.out().contains("Exit codes:") && r.out().matches("(?s).*\\n\\s+7\\s+output refused.*")
           && r.out().matches("(?s).*\\n\\s+10\\s+remote store.*"), r.toString());
     }
+  }
+
+  @Test
+  void cluster_health_without_a_manifest_is_a_manifest_error_with_one_json_document() throws IOException {
+    CliRun r = CliRun.of("cluster", "health", "--manifest", dir.resolve("missing.yaml").toString(), "-o", "json");
+    assertEquals(3, r.exitCode(), r.toString());
+    assertEquals("manifest", new ObjectMapper().readTree(r.out()).get("error").get("kind").asText(), r.out());
   }
 
   @Test

@@ -54,4 +54,25 @@ class SnapshotScanPiecesTest {
     s.add(ByteBuffer.wrap("/registry/k0".getBytes(StandardCharsets.UTF_8)));
     assertEquals(50_001, s.size(), "re-added after delete");
   }
+
+  @Test
+  void tagged_live_key_set_counts_live_keys_per_tag() {
+    LiveKeySet s = new LiveKeySet(true);
+    for (int i = 0; i < 50_000; i++) {
+      s.add(ByteBuffer.wrap(("/registry/pods/p" + i).getBytes(StandardCharsets.UTF_8)), 0);
+      s.add(ByteBuffer.wrap(("/registry/secrets/s" + i).getBytes(StandardCharsets.UTF_8)), 1);
+      s.add(ByteBuffer.wrap(("/other/o" + i).getBytes(StandardCharsets.UTF_8)), LiveKeySet.UNTAGGED);
+    }
+    s.add(ByteBuffer.wrap("/registry/pods/p7".getBytes(StandardCharsets.UTF_8)), 0);
+    for (int i = 0; i < 50_000; i += 5) {
+      s.remove(ByteBuffer.wrap(("/registry/secrets/s" + i).getBytes(StandardCharsets.UTF_8)));
+    }
+    s.remove(ByteBuffer.wrap("/other/o1".getBytes(StandardCharsets.UTF_8)));
+    assertEquals(50_000, s.liveWithTag(0), "an overwrite is one key");
+    assertEquals(40_000, s.liveWithTag(1), "deletes leave the group, across table growth");
+    assertEquals(0, s.liveWithTag(2));
+    assertEquals(50_000 + 40_000 + 49_999, s.size());
+    s.add(ByteBuffer.wrap("/registry/secrets/s0".getBytes(StandardCharsets.UTF_8)), 1);
+    assertEquals(40_001, s.liveWithTag(1), "re-added after delete");
+  }
 }

@@ -17,10 +17,13 @@ import java.util.stream.Collectors;
 /**
  * A real etcd cluster on loopback, with kubeadm-shaped PKI and one kubeadm-shaped {@code etcd.yaml} per member
  * that states exactly the flags the process was started with. Members get addresses 127.0.2.x (the lab uses
- * 127.0.1.x) and free ports. Only the processes started here are stopped, by PID.
+ * 127.0.1.x), or x.y.z.n in a /24 the test names, and free ports. Only the processes started here are stopped,
+ * by PID.
  */
 public final class EtcdCluster implements AutoCloseable {
-  private static final AtomicInteger NEXT_ADDRESS = new AtomicInteger(10);
+  /** The default: members on 127.0.2.n, their alias addresses on 127.0.3.n. */
+  private static final String DEFAULT_SUBNET = "127.0.2";
+  private static final Map<String, AtomicInteger> NEXT_ADDRESS = new java.util.concurrent.ConcurrentHashMap<>();
 
   /**
    * @param aliasIp a second address the member also serves clients on, which its certificate does NOT name (for
@@ -69,7 +72,15 @@ public final class EtcdCluster implements AutoCloseable {
 
   /** Starts {@code size} members and waits until every one is healthy. */
   public static EtcdCluster start(EtcdVersion version, Path dir, int size) throws IOException {
-    EtcdCluster cluster = prepare(version, dir, size);
+    return start(version, dir, size, DEFAULT_SUBNET);
+  }
+
+  /**
+   * Starts {@code size} members on addresses {@code subnet.n} (aliases {@code subnet.(n+100)}), for tests that
+   * must keep to an address range of their own.
+   */
+  public static EtcdCluster start(EtcdVersion version, Path dir, int size, String subnet) throws IOException {
+    EtcdCluster cluster = prepare(version, dir, size, subnet);
     try {
       cluster.startAll();
       return cluster;
@@ -84,13 +95,18 @@ public final class EtcdCluster implements AutoCloseable {
    * {@link Member#dataDir()}, then {@link #startAll()}.
    */
   public static EtcdCluster prepare(EtcdVersion version, Path dir, int size) throws IOException {
+    return prepare(version, dir, size, DEFAULT_SUBNET);
+  }
+
+  private static EtcdCluster prepare(EtcdVersion version, Path dir, int size, String subnet) throws IOException {
     List<Member> members = new ArrayList<>();
     Map<String, String> hosts = new LinkedHashMap<>();
     for (int i = 0; i < size; i++) {
-      int n = NEXT_ADDRESS.getAndIncrement();
-      String ip = "127.0.2." + n;
+      int n = NEXT_ADDRESS.computeIfAbsent(subnet, s -> new AtomicInteger(10)).getAndIncrement();
+      String ip = subnet + "." + n;
+      String alias = subnet.equals(DEFAULT_SUBNET) ? "127.0.3." + n : subnet + "." + (n + 100);
       String name = "m" + (i + 1);
-      members.add(new Member(name, ip, "127.0.3." + n, freePort(ip), freePort(ip), dir.resolve(name)));
+      members.add(new Member(name, ip, alias, freePort(ip), freePort(ip), dir.resolve(name)));
       hosts.put(name, ip);
     }
     TestPki pki = TestPki.forHosts(dir.resolve("pki"), hosts);

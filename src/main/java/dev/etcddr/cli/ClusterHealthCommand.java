@@ -1,0 +1,109 @@
+package dev.etcddr.cli;
+
+import dev.etcddr.cluster.ClusterHealth;
+import dev.etcddr.cluster.HealthReport;
+import dev.etcddr.cluster.HealthRequest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+@Command(name = "health", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+    description = {
+      "Check that the endpoints are one healthy etcd cluster; the gate a restore passes before the apiservers"
+          + " start. Every endpoint is asked at once, each within --timeout. Always checked: every endpoint answers"
+          + " status, has a leader and reports no errors (alarms); all report one cluster ID and agree on the"
+          + " leader; every endpoint's member is in the member list. On request: equal HashKV (--hash), the member"
+          + " names (--expect-members), a lowest revision (--min-revision); --count-keys counts keys per group.",
+      "The report is printed whether or not the cluster is healthy (with -o json: exactly one JSON document);"
+          + " exit 0 when healthy, 5 otherwise, with the problems on stderr as one line.",
+      "",
+      "-o json fields (stable): healthy, cluster_id, revision, members[] {id, name, peer_urls, client_urls,"
+          + " is_learner}, endpoints[] {endpoint, reachable, error, member_id, member_name, cluster_id, version,"
+          + " revision, raft_index, raft_term, db_size, leader_id, is_leader, errors, hash_kv, hash_revision,"
+          + " compact_revision}, key_counts {GROUP: COUNT} or null, key_count_revision, problems[]. IDs are 16"
+          + " hex digits; hash_kv, hash_revision and compact_revision are null unless --hash was answered.",
+      "",
+      "Examples:",
+      "  etcd-dr cluster health                                 # this host's member, from the manifest",
+      "  # the restore gate: one cluster, the inventory's members, equal data, not older than the snapshot",
+      "  etcd-dr cluster health \\",
+      "      --endpoints https://10.0.0.1:2379,https://10.0.0.2:2379,https://10.0.0.3:2379 \\",
+      "      --hash --expect-members cp1,cp2,cp3 --min-revision 1000000 -o json",
+      "  # compare with `etcd-dr snapshot status SNAPSHOT --count-keys /registry/ -o json`",
+      "  etcd-dr cluster health --endpoints https://10.0.0.1:2379 --count-keys /registry/"
+    })
+public final class ClusterHealthCommand implements Callable<Integer> {
+  private final CliContext context;
+
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--hash",
+      description = "Ask every reachable member for HashKV at one revision (the lowest current revision among"
+          + " them) and flag any difference: members with equal hashes hold the same data.")
+  boolean hash;
+
+  @Option(names = "--hash-revision", paramLabel = "REV",
+      description = "Hash at this revision instead (implies --hash); it must not be compacted on any member.")
+  Long hashRevision;
+
+  @Option(names = "--count-keys", paramLabel = "PREFIX",
+      description = "Count live keys under PREFIX through one member (the leader if it answers), keys only, in"
+          + " pages all read at one revision; grouped by PREFIX + the next path segment + '/' (/registry/pods/), or"
+          + " the whole key when no '/' follows that segment (/registry/health).")
+  String countKeys;
+
+  @Option(names = "--expect-members", paramLabel = "NAME", split = ",",
+      description = "The member list's names must be exactly these (any order); every member must also have a"
+          + " name (started) and be a voting member (not a learner).")
+  List<String> expectMembers;
+
+  @Option(names = "--min-revision", paramLabel = "REV",
+      description = "Every reachable member's revision must be at least REV (e.g. the restored snapshot's revision"
+          + " plus --bump-revision).")
+  Long minRevision;
+
+  @Mixin
+  AccessMixin access;
+
+  @Mixin
+  OutputOption output;
+
+  public ClusterHealthCommand(CliContext context) {
+    this.context = context;
+  }
+
+  @Override
+  public Integer call() {
+    if (hashRevision != null && hashRevision <= 0) {
+      throw new ParameterException(spec.commandLine(), "--hash-revision must be a revision above 0");
+    }
+    Optional<List<String>> expected = Optional.ofNullable(expectMembers).map(names -> {
+      List<String> trimmed = new ArrayList<>();
+      names.stream().map(String::trim).filter(n -> !n.isEmpty() && !trimmed.contains(n)).forEach(trimmed::add);
+      if (trimmed.isEmpty()) {
+        throw new ParameterException(spec.commandLine(), "--expect-members needs at least one member name");
+      }
+      return List.copyOf(trimmed);
+    });
+    HealthReport report = new ClusterHealth(context.clock()).check(new HealthRequest(access.toOptions(), hash,
+        Optional.ofNullable(hashRevision), Optional.ofNullable(countKeys), expected,
+        Optional.ofNullable(minRevision)));
+    HealthPrinter.print(report, countKeys, output.json(), spec.commandLine().getOut());
+    if (!report.healthy()) {
+      // The report is already out; an exception now would add a second JSON document to stdout.
+      spec.commandLine().getErr().println("etcd-dr: error: cluster unhealthy, " + report.problems().size()
+          + " problem(s): " + String.join("; ", report.problems()));
+      spec.commandLine().getErr().flush();
+      return ExitCodes.ETCD_UNAVAILABLE;
+    }
+    return ExitCodes.OK;
+  }
+}
