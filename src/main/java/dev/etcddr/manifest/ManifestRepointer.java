@@ -203,8 +203,9 @@ public final class ManifestRepointer {
   }
 
   /**
-   * Quotes a string whenever its plain form would read back as something else: "true", "2381", "0x1F", "~",
-   * "1e3", "- a", "a: b" and whatever else YAML 1.1 resolves to another type or structure.
+   * Quotes a string exactly when its plain form would read back as something else: "true", "2381", "0x1F", "~",
+   * "1e3", "- a", "a: b" and whatever else YAML 1.1 resolves to another type or structure. Jackson's own rule also
+   * quotes harmless commas, which would make the copy differ from kubeadm's text in lines nobody changed.
    */
   private static final class QuoteUnlessPlainReadsBack extends StringQuotingChecker {
     private static final long serialVersionUID = 1L;
@@ -218,9 +219,6 @@ public final class ManifestRepointer {
 
     @Override
     public boolean needToQuoteValue(String value) {
-      if (standard.needToQuoteValue(value)) {
-        return true;
-      }
       try {
         JsonNode read = plain.readTree(value);
         return read == null || !read.isTextual() || !read.asText().equals(value);
