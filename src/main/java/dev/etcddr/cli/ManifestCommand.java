@@ -6,13 +6,14 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 @Command(name = "manifest", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-    description = "Read this host's etcd static pod manifest.", subcommands = ManifestShowCommand.class)
+    description = "Read this host's etcd static pod manifest, or write a copy that points at another data dir.",
+    subcommands = {ManifestShowCommand.class, ManifestRepointCommand.class})
 public final class ManifestCommand implements Runnable {
   @Spec
   CommandSpec spec;
 
   @Override
   public void run() {
-    throw new ParameterException(spec.commandLine(), "missing subcommand: try 'etcd-dr manifest show'");
+    throw new ParameterException(spec.commandLine(), "missing subcommand: try 'etcd-dr manifest show' or 'etcd-dr manifest repoint --help'");
   }
 }

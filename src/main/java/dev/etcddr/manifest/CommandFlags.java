@@ -13,7 +13,21 @@ import java.util.Optional;
 final class CommandFlags {
   private final Map<String, String> values = new HashMap<>();
 
+  /**
+   * Where one flag's value sits in argv: the token at {@code index}, either the whole token ({@code --k v}) or the
+   * part after {@code prefix} ({@code --k=v}, prefix {@code --k=}).
+   */
+  record Occurrence(String name, String value, int index, String prefix) {}
+
   CommandFlags(List<String> argv) {
+    for (Occurrence o : scan(argv)) {
+      values.put(o.name(), o.value());
+    }
+  }
+
+  /** Every flag in argv in order, so the reader and the data-dir rewrite see the same flags. */
+  static List<Occurrence> scan(List<String> argv) {
+    List<Occurrence> found = new ArrayList<>();
     for (int i = 0; i < argv.size(); i++) {
       String arg = argv.get(i);
       if (!arg.startsWith("-") || arg.equals("-") || arg.equals("--")) {
@@ -22,14 +36,17 @@ final class CommandFlags {
       String body = arg.startsWith("--") ? arg.substring(2) : arg.substring(1);
       int eq = body.indexOf('=');
       if (eq >= 0) {
-        values.put(body.substring(0, eq), body.substring(eq + 1));
+        found.add(new Occurrence(body.substring(0, eq), body.substring(eq + 1), i,
+            arg.substring(0, arg.length() - body.length() + eq + 1)));
       } else if (i + 1 < argv.size() && !argv.get(i + 1).startsWith("-")) {
-        values.put(body, argv.get(++i));
+        found.add(new Occurrence(body, argv.get(i + 1), i + 1, ""));
+        i++;
       } else {
         // A bare boolean flag such as --client-cert-auth.
-        values.put(body, "true");
+        found.add(new Occurrence(body, "true", -1, ""));
       }
     }
+    return found;
   }
 
   Optional<String> get(String name) {

@@ -38,6 +38,14 @@ public record EtcdManifest(
     Optional<String> etcdVersion,
     Optional<Long> quotaBackendBytes) {
 
+  /** The same member with another data dir. */
+  EtcdManifest withDataDir(String newDataDir, Optional<String> newHostDataDir) {
+    return new EtcdManifest(manifestPath, memberName, newDataDir, newHostDataDir, dataVolumeName,
+        advertiseClientUrls, listenClientUrls, initialAdvertisePeerUrls, listenPeerUrls, initialCluster,
+        initialClusterState, initialClusterToken, certFile, keyFile, trustedCaFile, peerCertFile, peerKeyFile,
+        peerTrustedCaFile, image, imageTag, etcdVersion, quotaBackendBytes);
+  }
+
   /** The URL a client on this host should use: the first advertised client URL. */
   public String clientEndpoint() {
     return advertiseClientUrls.get(0);

@@ -24,7 +24,11 @@ public final class ManifestReader {
   private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
 
   public EtcdManifest read(Path path) {
-    JsonNode pod = parse(path);
+    return fromTree(path, parse(path));
+  }
+
+  /** The member a parsed manifest describes; {@code path} only names the file in errors and the result. */
+  EtcdManifest fromTree(Path path, JsonNode pod) {
     if (!pod.isObject()) {
       throw new ManifestException(path, "not a Kubernetes object (expected a YAML mapping with kind: Pod)");
     }
@@ -109,6 +113,13 @@ public final class ManifestReader {
   }
 
   private JsonNode parse(Path path) {
+    return load(path).tree();
+  }
+
+  /** The file's bytes and its first YAML document, read once, so both describe the same version of the file. */
+  record Loaded(byte[] bytes, JsonNode tree) {}
+
+  Loaded load(Path path) {
     try {
       if (Files.isDirectory(path)) {
         throw new ManifestException(path, "is a directory, expected the etcd static pod manifest file");
@@ -116,11 +127,12 @@ public final class ManifestReader {
       if (Files.size(path) > MAX_MANIFEST_BYTES) {
         throw new ManifestException(path, "is larger than 1 MiB; not a static pod manifest");
       }
-      JsonNode node = yaml.readTree(path.toFile());
+      byte[] bytes = Files.readAllBytes(path);
+      JsonNode node = yaml.readTree(bytes);
       if (node == null || node.isMissingNode() || node.isNull()) {
         throw new ManifestException(path, "is empty");
       }
-      return node;
+      return new Loaded(bytes, node);
     } catch (NoSuchFileException e) {
       throw new ManifestException(path, "not found (is this a kubeadm control-plane host? pass --manifest PATH)");
     } catch (JacksonException e) {
@@ -132,7 +144,7 @@ public final class ManifestReader {
     }
   }
 
-  private static JsonNode etcdContainer(Path path, JsonNode containers) {
+  static JsonNode etcdContainer(Path path, JsonNode containers) {
     if (!containers.isArray() || containers.isEmpty()) {
       throw new ManifestException(path, "spec.containers is missing or empty");
     }
@@ -198,12 +210,19 @@ public final class ManifestReader {
   private record HostPathMapping(Optional<String> hostPath, Optional<String> volumeName) {}
 
   /**
-   * The host directory behind the container path {@code dir}: the volume mount with the longest mount path that
-   * contains it, if that volume is a hostPath. kubelet only keeps data that lives on such a volume.
+   * The volume mount over a container directory and the volume behind it.
+   *
+   * @param volume the pod's hostPath volume of that name; empty when the volume is of another kind or absent
    */
-  private static HostPathMapping hostPathFor(JsonNode pod, JsonNode container, String dir) {
+  record DataMount(JsonNode mount, String mountPath, String volumeName, Optional<JsonNode> volume) {}
+
+  /**
+   * The volume mount with the longest mount path that contains {@code dir}, and its volume if that is a hostPath.
+   * kubelet only keeps data that lives on such a volume.
+   */
+  static Optional<DataMount> dataMount(JsonNode pod, JsonNode container, String dir) {
+    JsonNode bestMount = null;
     String best = null;
-    String bestVolume = null;
     for (JsonNode mount : container.path("volumeMounts")) {
       String mountPath = stripSlash(mount.path("mountPath").asText(""));
       if (mountPath.isEmpty()) {
@@ -212,23 +231,37 @@ public final class ManifestReader {
       boolean covers = dir.equals(mountPath) || dir.startsWith(mountPath + "/") || mountPath.equals("/");
       if (covers && (best == null || mountPath.length() > best.length())) {
         best = mountPath;
-        bestVolume = mount.path("name").asText("");
+        bestMount = mount;
       }
     }
     if (best == null) {
-      return new HostPathMapping(Optional.empty(), Optional.empty());
+      return Optional.empty();
     }
+    String volumeName = bestMount.path("name").asText("");
     for (JsonNode volume : pod.path("spec").path("volumes")) {
-      if (volume.path("name").asText("").equals(bestVolume) && volume.has("hostPath")) {
-        String host = stripSlash(volume.path("hostPath").path("path").asText(""));
-        String rest = dir.substring(Math.min(dir.length(), best.equals("/") ? 0 : best.length()));
-        return new HostPathMapping(Optional.of(host + rest), Optional.of(bestVolume));
+      if (volume.path("name").asText("").equals(volumeName) && volume.has("hostPath")) {
+        return Optional.of(new DataMount(bestMount, best, volumeName, Optional.of(volume)));
       }
     }
-    return new HostPathMapping(Optional.empty(), Optional.of(bestVolume));
+    return Optional.of(new DataMount(bestMount, best, volumeName, Optional.empty()));
   }
 
-  private static String stripSlash(String p) {
+  /** The host directory behind the container path {@code dir}, through the hostPath volume mounted over it. */
+  private static HostPathMapping hostPathFor(JsonNode pod, JsonNode container, String dir) {
+    Optional<DataMount> found = dataMount(pod, container, dir);
+    if (found.isEmpty()) {
+      return new HostPathMapping(Optional.empty(), Optional.empty());
+    }
+    DataMount m = found.get();
+    if (m.volume().isEmpty()) {
+      return new HostPathMapping(Optional.empty(), Optional.of(m.volumeName()));
+    }
+    String host = stripSlash(m.volume().get().path("hostPath").path("path").asText(""));
+    String rest = dir.substring(Math.min(dir.length(), m.mountPath().equals("/") ? 0 : m.mountPath().length()));
+    return new HostPathMapping(Optional.of(host + rest), Optional.of(m.volumeName()));
+  }
+
+  static String stripSlash(String p) {
     return p.length() > 1 && p.endsWith("/") ? p.substring(0, p.length() - 1) : p;
   }
 }

@@ -16,9 +16,10 @@ import java.util.EnumSet;
 /**
  * A file written under a temporary {@code .part} name (created new, mode 0600), then fsynced and renamed over its
  * final name in one step, so no reader ever sees half a file at the final path. {@link #close()} removes the
- * {@code .part} if it was never published: every failure path, and a shutdown hook for Ctrl-C, end there.
+ * {@code .part} if it was never published: every failure path, and a shutdown hook for Ctrl-C, end there. Public
+ * so every file etcd-dr writes goes through this one implementation.
  */
-final class PartFile implements AutoCloseable {
+public final class PartFile implements AutoCloseable {
   private final Path part;
   private final FileChannel channel;
   private final Thread cleanupOnExit;
@@ -31,14 +32,14 @@ final class PartFile implements AutoCloseable {
     Runtime.getRuntime().addShutdownHook(cleanupOnExit);
   }
 
-  static PartFile create(Path part) {
+  public static PartFile create(Path part) {
     try {
       FileChannel ch = FileChannel.open(part, EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
           PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
       return new PartFile(part, ch);
     } catch (FileAlreadyExistsException e) {
-      throw new OutputRefusedException(part + " already exists: another save is writing it, or an interrupted one"
-          + " left it behind; remove it if no save is running");
+      throw new OutputRefusedException(part + " already exists: another etcd-dr run is writing it, or an interrupted"
+          + " one left it behind; remove it if none is running");
     } catch (AccessDeniedException e) {
       throw new OutputRefusedException("cannot write in " + part.getParent() + ": permission denied");
     } catch (NoSuchFileException e) {
@@ -50,7 +51,7 @@ final class PartFile implements AutoCloseable {
     }
   }
 
-  static String reason(FileSystemException e) {
+  public static String reason(FileSystemException e) {
     return e.getReason() != null ? e.getReason() : e.getMessage();
   }
 
@@ -58,12 +59,12 @@ final class PartFile implements AutoCloseable {
     return part;
   }
 
-  FileChannel channel() {
+  public FileChannel channel() {
     return channel;
   }
 
   /** fsync the data, close, and rename over {@code target}; then fsync the directory so the rename is durable. */
-  void publish(Path target, boolean replace) throws IOException {
+  public void publish(Path target, boolean replace) throws IOException {
     channel.force(true);
     channel.close();
     if (replace) {
