@@ -1,0 +1,352 @@
+package dev.etcddr.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.etcddr.testing.Lab;
+import dev.etcddr.testing.LabEtcd;
+import dev.etcddr.testing.Proc;
+import dev.etcddr.testing.Repo;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * `ansible-playbook playbooks/restore.yml` and `rollback.yml` on the lab: real ansible, sshd, kubelet stand-ins
+ * and etcd. Each must-show of the restore issue is a step here, in an order where each leaves the lab usable.
+ */
+class RestorePlaybookIT {
+  private static final String HEARTBEATS = "/registry/lab/heartbeats/";
+  private static final List<String> HOSTS = List.of("cp1", "cp2", "cp3");
+
+  @TempDir
+  Path work;
+
+  private final ObjectMapper json = new ObjectMapper();
+  private Lab lab;
+  private LabEtcd etcd;
+  private Path controller;
+  private String net;
+
+  @Test
+  void etcd35_restore_refusals_rollback_interruption_and_bump() throws Exception {
+    net = "127.0.9";
+    controller = work.resolve("backups");
+    lab = new Lab(work.resolve("lab"), net);
+    try (Lab l = lab) {
+      assertEquals(0, lab.up("--etcd", "3.5").exitCode());
+      etcd = new LabEtcd(lab, 3);
+      lab.run("seed", "--count", "150").requireSuccess();
+      Proc.Result backup = backup();
+      assertEquals(0, backup.exitCode(), backup.stdout() + backup.stderr());
+      Map<String, String> inSnapshot = withoutHeartbeats(etcd.keys("/"));
+      String oldCluster = clusterIds().get(0);
+
+      damage(inSnapshot);
+      Map<String, String> damaged = withoutHeartbeats(etcd.keys("/"));
+      assertNotEquals(inSnapshot, damaged);
+
+      // --check prints the plan and changes nothing
+      String before = hostsState();
+      Proc.Result check = restore("--check");
+      assertEquals(0, check.exitCode(), check.stdout() + check.stderr());
+      assertTrue(check.stdout().contains("revision bump") && check.stdout().contains("initial cluster cp1="),
+          check.stdout());
+      assertEquals(before, hostsState(), "check mode changed a host");
+
+      // 2. one host unreachable at preflight: nothing changes anywhere
+      Path hostVars = lab.state().resolve("host_vars");
+      Files.createDirectories(hostVars);
+      Files.writeString(hostVars.resolve("cp3.yml"), "ansible_port: 1\n");
+      Proc.Result unreachable = restore();
+      assertNotEquals(0, unreachable.exitCode());
+      assertTrue(unreachable.stdout().contains("UNREACHABLE"), unreachable.stdout());
+      Files.delete(hostVars.resolve("cp3.yml"));
+      assertEquals(before, hostsState(), "a refused restore changed a host");
+
+      // 3. a different snapshot file on one host: refused before anything is stopped
+      Path snapshot = newestSnapshot();
+      for (String h : HOSTS) {
+        Path staged = hostPath(h, "var-lib/etcd-dr/staged/restore-me.db");
+        Files.createDirectories(staged.getParent());
+        Files.copy(snapshot, staged);
+      }
+      byte[] other = Files.readAllBytes(snapshot);
+      other[other.length / 2] ^= 1;
+      Files.write(hostPath("cp3", "var-lib/etcd-dr/staged/restore-me.db"), other);
+      before = hostsState();
+      Proc.Result differs = restore("-e", "etcd_dr_snapshot=", "-e",
+          "etcd_dr_snapshot_on_hosts=/var/lib/etcd-dr/staged/restore-me.db");
+      assertNotEquals(0, differs.exitCode());
+      assertTrue(differs.stdout().contains("is not the same file on every host"), differs.stdout());
+      assertEquals(before, hostsState(), "a refused restore changed a host");
+
+      // 4. the jar killed on cp2 while restoring: everything rolled back, old cluster with all its keys
+      Path faulty = hostPath("cp2", "var-lib/faulty-java");
+      Files.writeString(faulty, """
+          #!/bin/sh
+          # java, except that a restore is killed (SIGKILL) a moment after it starts
+          case "$*" in
+            *"snapshot restore"*) java "$@" & pid=$!; sleep 0.3; kill -9 $pid; wait $pid; exit $? ;;
+          esac
+          exec java "$@"
+          """);
+      faulty.toFile().setExecutable(true);
+      Files.writeString(hostVars.resolve("cp2.yml"), "etcd_restore_java: /var/lib/faulty-java\n");
+      Proc.Result killed = restore("-e", "etcd_dr_restore_id=failed1");
+      Files.delete(hostVars.resolve("cp2.yml"));
+      assertNotEquals(0, killed.exitCode());
+      assertTrue(killed.stdout().contains("the restore failed on cp2 (exit 137)"), killed.stdout());
+      assertTrue(killed.stdout().contains("Rolled back"), killed.stdout());
+      assertEquals(List.of(oldCluster), clusterIds(), "the old cluster is back");
+      assertEquals(damaged, withoutHeartbeats(etcd.keys("/")), "the old cluster kept every key");
+      assertApiserversServe();
+      JsonNode failedReport = json.readTree(controller.resolve("restores/failed1.json").toFile());
+      assertEquals("rolled-back", failedReport.get("outcome").asText());
+
+      // 5. killed while waiting for the restored etcd, then run again: it rolls the first back and completes
+      long maxBefore = maxRevision();
+      Path out = work.resolve("interrupted.out");
+      Process interrupted = startRestore(out, "-e", "etcd_dr_restore_id=killed1");
+      waitFor(out, "TASK [etcd_restore : Wait until every member is healthy", 300);
+      Thread.sleep(1500);
+      interrupted.descendants().forEach(ProcessHandle::destroyForcibly);
+      interrupted.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+      maxBefore = Math.max(maxBefore, maxRevisionOfReachable());
+      Proc.Result again = restore("-e", "etcd_dr_restore_id=final1");
+      assertEquals(0, again.exitCode(), again.stdout() + again.stderr());
+      assertTrue(again.stdout().contains("restore killed1") && again.stdout().contains("was interrupted"),
+          again.stdout());
+
+      // 1. every key as in the snapshot, later ones gone, 3 healthy members of a new cluster, apiservers back
+      assertEquals(inSnapshot, withoutHeartbeats(etcd.keys("/")));
+      List<String> ids = clusterIds();
+      assertEquals(1, ids.stream().distinct().count(), "one cluster: " + ids);
+      assertNotEquals(oldCluster, ids.get(0), "a new cluster ID");
+      assertEquals(HOSTS, etcd.memberNames());
+      assertApiserversServe();
+      JsonNode report = json.readTree(controller.resolve("restores/final1.json").toFile());
+      assertEquals("restored", report.get("outcome").asText());
+      assertEquals(report.at("/key_counts/snapshot"), report.at("/key_counts/restored_before_apiservers"));
+      assertNoApiserverDuring(report.at("/times/stopped").asDouble(), report.at("/times/etcd_healthy").asDouble());
+      assertTrue(Files.readString(controller.resolve("restores/final1.md")).contains("RESTORED"));
+
+      // 6. revisions never go backwards: the first write lands above everything the old cluster showed
+      long first = etcd.put("/registry/after-restore", "x");
+      assertTrue(first > maxBefore, "first revision " + first + " after restore, old cluster reached " + maxBefore);
+
+      // rollback.yml undoes the completed restore: the old cluster, as it was, apiservers back
+      Proc.Result rollback = play("playbooks/rollback.yml", "-e", "etcd_dr_restore_id=final1");
+      assertEquals(0, rollback.exitCode(), rollback.stdout() + rollback.stderr());
+      assertEquals(List.of(oldCluster), clusterIds());
+      assertEquals(damaged, withoutHeartbeats(etcd.keys("/")));
+      assertApiserversServe();
+
+      // the roles pass ansible-lint's production profile
+      Proc.Result lint = Proc.run(List.of("ansible-lint", "playbooks/"), Map.of(), Repo.root(), 300);
+      assertEquals(0, lint.exitCode(), lint.stdout() + lint.stderr());
+    }
+  }
+
+  @Test
+  void etcd34_restore() throws Exception {
+    net = "127.0.10";
+    controller = work.resolve("backups");
+    lab = new Lab(work.resolve("lab"), net);
+    try (Lab l = lab) {
+      assertEquals(0, lab.up("--etcd", "3.4").exitCode());
+      etcd = new LabEtcd(lab, 3);
+      lab.run("seed", "--count", "80").requireSuccess();
+      Proc.Result backup = backup();
+      assertEquals(0, backup.exitCode(), backup.stdout() + backup.stderr());
+      Map<String, String> inSnapshot = withoutHeartbeats(etcd.keys("/"));
+      String oldCluster = clusterIds().get(0);
+      damage(inSnapshot);
+      long maxBefore = maxRevision();
+
+      Proc.Result restored = restore("-e", "etcd_dr_restore_id=r34");
+      assertEquals(0, restored.exitCode(), restored.stdout() + restored.stderr());
+      assertEquals(inSnapshot, withoutHeartbeats(etcd.keys("/")));
+      List<String> ids = clusterIds();
+      assertEquals(1, ids.stream().distinct().count(), "one cluster: " + ids);
+      assertNotEquals(oldCluster, ids.get(0));
+      assertEquals(HOSTS, etcd.memberNames());
+      assertApiserversServe();
+      JsonNode report = json.readTree(controller.resolve("restores/r34.json").toFile());
+      assertNoApiserverDuring(report.at("/times/stopped").asDouble(), report.at("/times/etcd_healthy").asDouble());
+      assertTrue(etcd.put("/registry/after-restore", "x") > maxBefore);
+    }
+  }
+
+  // ---- helpers ----
+
+  private List<String> common() {
+    return new ArrayList<>(List.of("-i", lab.inventory().toString(),
+        "-e", "etcd_restore_jar_src=" + jar(), "-e", "etcd_backup_jar_src=" + jar(),
+        "-e", "etcd_restore_controller_dir=" + controller, "-e", "etcd_backup_controller_dir=" + controller,
+        "-e", "etcd_restore_timeout=5s", "-e", "etcd_backup_timeout=5s"));
+  }
+
+  private static String jar() {
+    return Path.of(System.getProperty("etcddr.jar", "target/etcd-dr.jar")).toAbsolutePath().toString();
+  }
+
+  private Map<String, String> env() {
+    return Map.of("ANSIBLE_HOST_KEY_CHECKING", "True", "ANSIBLE_NOCOLOR", "1", "ANSIBLE_FORCE_COLOR", "0");
+  }
+
+  private Proc.Result play(String playbook, String... extra) {
+    List<String> argv = new ArrayList<>(List.of("ansible-playbook", Repo.root().resolve(playbook).toString()));
+    argv.addAll(common());
+    argv.addAll(List.of(extra));
+    return Proc.run(argv, env(), null, 900);
+  }
+
+  private Proc.Result backup() {
+    return play("playbooks/backup.yml");
+  }
+
+  private List<String> restoreArgs(String... extra) {
+    List<String> args = new ArrayList<>(List.of("-e", "etcd_dr_snapshot=latest",
+        "-e", "etcd_dr_confirm=lab-" + net.replace('.', '-')));
+    args.addAll(List.of(extra));
+    return args;
+  }
+
+  private Proc.Result restore(String... extra) {
+    return play("playbooks/restore.yml", restoreArgs(extra).toArray(String[]::new));
+  }
+
+  private Process startRestore(Path out, String... extra) throws Exception {
+    List<String> argv = new ArrayList<>(List.of("ansible-playbook",
+        Repo.root().resolve("playbooks/restore.yml").toString()));
+    argv.addAll(common());
+    argv.addAll(restoreArgs(extra));
+    ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(out.toFile())
+        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    pb.environment().putAll(env());
+    return pb.start();
+  }
+
+  private static void waitFor(Path file, String text, int seconds) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    while (System.nanoTime() < deadline) {
+      if (Files.exists(file) && Files.readString(file).contains(text)) {
+        return;
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("'" + text + "' did not appear in " + file + ":\n"
+        + (Files.exists(file) ? Files.readString(file) : ""));
+  }
+
+  private Path hostPath(String host, String relative) {
+    return lab.state().resolve("hosts/" + host + "/" + relative);
+  }
+
+  private Path newestSnapshot() throws Exception {
+    try (var s = Files.list(controller)) {
+      return s.filter(p -> p.getFileName().toString().endsWith(".db")).max(Path::compareTo).orElseThrow();
+    }
+  }
+
+  /** Deletes some keys of the snapshot, overwrites others, adds new ones. */
+  private void damage(Map<String, String> inSnapshot) throws Exception {
+    List<String> keys = new ArrayList<>(inSnapshot.keySet());
+    for (int i = 0; i < 10; i++) {
+      etcd.etcdctl("del", keys.get(i * 3)).requireSuccess();
+      etcd.etcdctl("put", keys.get(i * 3 + 1), "overwritten after the backup").requireSuccess();
+      etcd.etcdctl("put", "/registry/configmaps/late/k" + i, "written after the backup").requireSuccess();
+    }
+  }
+
+  private static Map<String, String> withoutHeartbeats(Map<String, String> keys) {
+    Map<String, String> m = new HashMap<>(keys);
+    m.keySet().removeIf(k -> k.startsWith(HEARTBEATS));
+    return new java.util.TreeMap<>(m);
+  }
+
+  private List<String> clusterIds() throws Exception {
+    return etcd.status().stream().map(s -> s.at("/Status/header/cluster_id").asText()).distinct().toList();
+  }
+
+  private long maxRevision() throws Exception {
+    return etcd.status().stream().mapToLong(s -> s.at("/Status/header/revision").asLong()).max().orElseThrow();
+  }
+
+  /** Members answering now (some may be down after a kill): the highest revision any shows. */
+  private long maxRevisionOfReachable() throws Exception {
+    long max = 0;
+    for (int i = 1; i <= 3; i++) {
+      Proc.Result r = etcd.etcdctlAt("https://" + lab.address(i) + ":2379", "endpoint", "status", "-w", "json");
+      if (r.exitCode() == 0) {
+        for (JsonNode s : json.readTree(r.stdout())) {
+          max = Math.max(max, s.at("/Status/header/revision").asLong());
+        }
+      }
+    }
+    return max;
+  }
+
+  /** Every host's /readyz answers ok, and each apiserver's heartbeat moves. */
+  private void assertApiserversServe() throws Exception {
+    for (int i = 1; i <= 3; i++) {
+      Proc.Result r = Proc.run(List.of("curl", "-sS", "--max-time", "5", "--cacert",
+          lab.state().resolve("pki/kubernetes-ca/ca.crt").toString(), "https://" + lab.address(i) + ":6443/readyz"));
+      assertEquals("ok", r.stdout().trim(), "apiserver on " + lab.address(i) + ": " + r.stderr());
+    }
+  }
+
+  /** Manifests (with content), per-restore folders, restored data dirs, and how many stops each kubelet logged. */
+  private String hostsState() throws Exception {
+    StringBuilder sb = new StringBuilder();
+    for (String h : HOSTS) {
+      sb.append(h).append('\n').append(lab.ssh(h, "cd /etc/kubernetes && sha256sum manifests/*; ls -A /etc/kubernetes;"
+          + " ls -A /var/lib | grep -v kubelet-standin; ls -A /var/lib/etcd-dr").stdout());
+      long stops = Files.readAllLines(hostPath(h, "var-lib/kubelet-standin/kubelet.log")).stream()
+          .filter(l -> l.contains(" stop ")).count();
+      sb.append("stops ").append(stops).append('\n');
+    }
+    return sb.toString();
+  }
+
+  /**
+   * From the kubelet stand-ins' logs: on no host did an apiserver run at any moment between the time every
+   * static pod had been stopped and the time the restored etcd passed its gates.
+   */
+  private void assertNoApiserverDuring(double from, double to) throws Exception {
+    assertTrue(from > 0 && to > from, "times " + from + " .. " + to);
+    for (String h : HOSTS) {
+      boolean running = false;
+      for (String line : Files.readAllLines(hostPath(h, "var-lib/kubelet-standin/kubelet.log"))) {
+        String[] parts = line.split(" ", 4);
+        if (parts.length < 4) {
+          continue;
+        }
+        double t = Instant.parse(parts[0]).toEpochMilli() / 1000.0;
+        String what = parts[3];
+        boolean start = what.startsWith("start kube-apiserver-");
+        boolean stop = what.startsWith("stopped kube-apiserver-") || what.startsWith("kube-apiserver-")
+            && what.contains(" exited with ");
+        if (t >= from && t <= to) {
+          assertFalse(start, h + ": an apiserver started while etcd was restored: " + line);
+        }
+        if (t < from) {
+          running = start || (running && !stop);
+        }
+      }
+      assertFalse(running, h + ": an apiserver was still running when the restore began");
+    }
+  }
+}
