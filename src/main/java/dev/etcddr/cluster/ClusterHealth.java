@@ -92,8 +92,13 @@ public final class ClusterHealth {
           : unreachable(p.endpoint(), p.failure().getMessage(), memberList));
     }
     if (!up.isEmpty() && (request.hash() || request.hashRevision().isPresent())) {
-      long revision = request.hashRevision()
-          .orElseGet(() -> up.stream().mapToLong(p -> p.status().revision()).min().orElseThrow());
+      // Members at one revision hash "the current revision" (0): right after a restore with --mark-compacted the
+      // current revision is also the compacted one, and etcd refuses HashKV at a compacted revision given by number.
+      long revision = request.hashRevision().orElseGet(() -> {
+        long min = up.stream().mapToLong(p -> p.status().revision()).min().orElseThrow();
+        long max = up.stream().mapToLong(p -> p.status().revision()).max().orElseThrow();
+        return min == max ? 0 : min;
+      });
       hash(pool, probes, endpoints, revision, failures);
     }
     Map<String, Long> keyCounts = null;

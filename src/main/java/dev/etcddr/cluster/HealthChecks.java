@@ -49,7 +49,7 @@ final class HealthChecks {
     request.minRevision().ifPresent(min -> up.stream().filter(e -> e.revision() < min).forEach(e ->
         problems.add(e.who() + ": revision " + e.revision() + " is below --min-revision " + min)));
     List<EndpointReport> hashed = up.stream().filter(e -> e.hashKv() != null).toList();
-    Map<String, List<String>> byHash = grouped(hashed, e -> String.valueOf(e.hashKv()));
+    Map<String, List<String>> byHash = grouped(hashed, e -> e.hashKv() + " at revision " + e.hashRevision());
     if (byHash.size() > 1) {
       problems.add("hashkv differs at revision " + hashed.get(0).hashRevision() + " (the members' data diverged): "
           + describe(byHash, "hash "));
