@@ -33,7 +33,12 @@ public final class MemberIds {
     return first8(sha1(buf.array()));
   }
 
-  /** etcd's text form of an ID: lowercase hex without zero padding. */
+  /** An ID in our reports (JSON, sidecars, cluster health): 16 lower-case hex digits, so they compare as text. */
+  public static String padded(long id) {
+    return String.format("%016x", id);
+  }
+
+  /** etcd's own text form of an ID (v2 store keys, member maps): lowercase hex without zero padding. */
   public static String hex(long id) {
     return Long.toHexString(id);
   }

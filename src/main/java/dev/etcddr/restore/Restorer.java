@@ -60,9 +60,9 @@ public final class Restorer {
       List<String> files = new ArrayList<>();
       DbRewriter.Result db = build(c, plan, temp, files);
       publish(temp, target);
-      return new RestoreResult(target.toString(), plan.self().name(), MemberIds.hex(plan.self().id()),
-          MemberIds.hex(plan.clusterId()), plan.members().stream().map(m -> new RestoreResult.MemberView(m.name(),
-              MemberIds.hex(m.id()), m.peerUrls())).toList(), db.revisionBefore(), db.revisionAfter(),
+      return new RestoreResult(target.toString(), plan.self().name(), MemberIds.padded(plan.self().id()),
+          MemberIds.padded(plan.clusterId()), plan.members().stream().map(m -> new RestoreResult.MemberView(m.name(),
+              MemberIds.padded(m.id()), m.peerUrls())).toList(), db.revisionBefore(), db.revisionAfter(),
           c.markCompacted(), files);
     } catch (IOException e) {
       deleteTree(temp);
