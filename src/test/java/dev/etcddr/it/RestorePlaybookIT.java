@@ -41,15 +41,7 @@ class RestorePlaybookIT {
 
   @Test
   void etcd35_restore_refusals_rollback_interruption_and_bump() throws Exception {
-    net = "127.0.9";
-    controller = work.resolve("backups");
-    lab = new Lab(work.resolve("lab"), net);
-    try (Lab l = lab) {
-      assertEquals(0, lab.up("--etcd", "3.5").exitCode());
-      etcd = new LabEtcd(lab, 3);
-      lab.run("seed", "--count", "150").requireSuccess();
-      Proc.Result backup = backup();
-      assertEquals(0, backup.exitCode(), backup.stdout() + backup.stderr());
+    try (Lab l = seededAndBackedUp("127.0.9", "3.5", 150)) {
       Map<String, String> inSnapshot = withoutHeartbeats(etcd.keys("/"));
       String oldCluster = clusterIds().get(0);
 
@@ -161,15 +153,7 @@ class RestorePlaybookIT {
 
   @Test
   void etcd34_restore() throws Exception {
-    net = "127.0.10";
-    controller = work.resolve("backups");
-    lab = new Lab(work.resolve("lab"), net);
-    try (Lab l = lab) {
-      assertEquals(0, lab.up("--etcd", "3.4").exitCode());
-      etcd = new LabEtcd(lab, 3);
-      lab.run("seed", "--count", "80").requireSuccess();
-      Proc.Result backup = backup();
-      assertEquals(0, backup.exitCode(), backup.stdout() + backup.stderr());
+    try (Lab l = seededAndBackedUp("127.0.10", "3.4", 80)) {
       Map<String, String> inSnapshot = withoutHeartbeats(etcd.keys("/"));
       String oldCluster = clusterIds().get(0);
       damage(inSnapshot);
@@ -191,6 +175,24 @@ class RestorePlaybookIT {
 
   // ---- helpers ----
 
+  /** A lab of its own with some objects and one backup in the controller store. */
+  private Lab seededAndBackedUp(String network, String version, int objects) {
+    net = network;
+    controller = work.resolve("backups");
+    lab = new Lab(work.resolve("lab"), net);
+    try {
+      assertEquals(0, lab.up("--etcd", version).exitCode());
+      etcd = new LabEtcd(lab, 3);
+      lab.run("seed", "--count", String.valueOf(objects)).requireSuccess();
+      Proc.Result backup = play("playbooks/backup.yml");
+      assertEquals(0, backup.exitCode(), backup.stdout() + backup.stderr());
+      return lab;
+    } catch (RuntimeException | Error e) {
+      lab.close(); // nothing of a half-made lab is left behind
+      throw e;
+    }
+  }
+
   private List<String> common() {
     return new ArrayList<>(List.of("-i", lab.inventory().toString(),
         "-e", "etcd_restore_jar_src=" + jar(), "-e", "etcd_backup_jar_src=" + jar(),
@@ -211,10 +213,6 @@ class RestorePlaybookIT {
     argv.addAll(common());
     argv.addAll(List.of(extra));
     return Proc.run(argv, env(), null, 900);
-  }
-
-  private Proc.Result backup() {
-    return play("playbooks/backup.yml");
   }
 
   private List<String> restoreArgs(String... extra) {
