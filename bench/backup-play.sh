@@ -8,21 +8,9 @@
 # store, prints the numbers, and takes the lab down again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-size=1G
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --size) size=$2; shift 2 ;;
-    *) echo "usage: $0 [--size 1G]" >&2; exit 2 ;;
-  esac
-done
-[ "$(id -u)" -eq 0 ] || { echo "run as root" >&2; exit 1; }
-[ -f target/etcd-dr.jar ] || mvn -B -q -ntp package -DskipTests
-work=$(mktemp -d /var/tmp/etcd-dr-bench-play.XXXXXX)
-export LAB_STATE=$work/lab
-cleanup() { lab/lab down >/dev/null 2>&1 || true; rm -rf "$work"; }
-trap cleanup EXIT
-lab/lab up --net 127.0.8 >/dev/null
-lab/lab seed --size "$size" >/dev/null
+. bench/lib.sh
+size_option "$@"
+lab_bench_up play "$size"
 start=$(date +%s.%N)
 ANSIBLE_NOCOLOR=1 ansible-playbook -i "$LAB_STATE/inventory.ini" playbooks/backup.yml \
   -e etcd_backup_controller_dir="$work/store" -e etcd_backup_timeout=120s > "$work/play.log"

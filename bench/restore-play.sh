@@ -9,27 +9,19 @@
 # Brings a lab up on 127.0.8.x in its own state dir, seeds it, backs it up, restores, prints, takes the lab down.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-size=1G
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --size) size=$2; shift 2 ;;
-    *) echo "usage: $0 [--size 1G]" >&2; exit 2 ;;
-  esac
-done
-[ "$(id -u)" -eq 0 ] || { echo "run as root" >&2; exit 1; }
-[ -f target/etcd-dr.jar ] || mvn -B -q -ntp package -DskipTests
-work=$(mktemp -d /var/tmp/etcd-dr-bench-restore.XXXXXX)
-export LAB_STATE=$work/lab
-cleanup() { lab/lab down >/dev/null 2>&1 || true; rm -rf "$work"; }
-trap cleanup EXIT
-lab/lab up --net 127.0.8 >/dev/null
-lab/lab seed --size "$size" >/dev/null
+. bench/lib.sh
+size_option "$@"
+lab_bench_up restore "$size"
 export ANSIBLE_NOCOLOR=1
 ansible-playbook -i "$LAB_STATE/inventory.ini" playbooks/backup.yml -e etcd_backup_controller_dir="$work/store" \
   -e etcd_backup_timeout=120s > "$work/backup.log"
 snapshot=$(ls "$work"/store/etcd-*.db | tail -1)
 echo "snapshot: $(du -h "$snapshot" | cut -f1) $snapshot"
 
+# Per-task times too, where the ansible.posix collection (Debian's `ansible` package) has its profile_tasks.
+if ansible-doc -t callback ansible.posix.profile_tasks >/dev/null 2>&1; then
+  export ANSIBLE_CALLBACKS_ENABLED=ansible.posix.profile_tasks PROFILE_TASKS_TASK_OUTPUT_LIMIT=12
+fi
 start=$(date +%s.%N)
 ansible-playbook -i "$LAB_STATE/inventory.ini" playbooks/restore.yml -e etcd_dr_snapshot="$snapshot" \
   -e etcd_dr_confirm=lab-127-0-8 -e etcd_dr_restore_id=bench -e etcd_restore_controller_dir="$work/store" \
@@ -45,6 +37,10 @@ for k in ["preflight", "stop", "restore", "etcd_start_and_gates", "apiservers"]:
 print("  %-22s %6.1f   (goal < 120 s)" % ("start -> apiservers ready", s["to_apiservers_ready"]))
 print("  %-22s %6.1f" % ("whole play", float(sys.argv[3]) - float(sys.argv[2])))
 PY
+if [ -n "${ANSIBLE_CALLBACKS_ENABLED:-}" ]; then
+  echo "slowest tasks:"
+  sed -n '/^=====/,$p' "$work/restore.log" | grep -E ' -+ +[0-9.]+s$' | head -12
+fi
 t0=$(date +%s.%N)
 /opt/etcd-dr/etcd-3.5.16/usr/bin/etcdutl snapshot restore "$snapshot" --data-dir "$work/etcdutl-one" \
   --name cp1 --initial-cluster cp1=https://127.0.8.1:2380 --initial-advertise-peer-urls https://127.0.8.1:2380 \
