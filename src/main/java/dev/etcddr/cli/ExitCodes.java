@@ -1,6 +1,7 @@
 package dev.etcddr.cli;
 
 import dev.etcddr.EtcdDrException;
+import dev.etcddr.drill.EtcdBinaryException;
 import dev.etcddr.etcd.EtcdUnavailableException;
 import dev.etcddr.manifest.ManifestException;
 import dev.etcddr.remote.RemoteStoreException;
@@ -25,6 +26,7 @@ public final class ExitCodes {
   public static final int INPUT_FILE = 8;
   public static final int RESTORE_CONFIG = 9;
   public static final int REMOTE_STORE = 10;
+  public static final int ETCD_BINARY = 11;
 
   private ExitCodes() {}
 
@@ -59,6 +61,9 @@ public final class ExitCodes {
     if (e instanceof RemoteStoreException) {
       return new Failure(REMOTE_STORE, "remote_store");
     }
+    if (e instanceof EtcdBinaryException) {
+      return new Failure(ETCD_BINARY, "etcd_binary");
+    }
     if (e instanceof EtcdDrException) {
       return new Failure(INTERNAL, "internal");
     }
@@ -79,6 +84,7 @@ public final class ExitCodes {
     m.put("8", "input file missing or unreadable");
     m.put("9", "restore flags do not describe a valid cluster (names, peer URLs, token, bump)");
     m.put("10", "remote store: unreachable, host key unknown or changed, authentication or transfer failed");
+    m.put("11", "no usable etcd binary for the drill (--etcd, ETCD_DR_ETCD, PATH)");
     return m;
   }
 }

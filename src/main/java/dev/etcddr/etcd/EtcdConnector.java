@@ -51,6 +51,17 @@ public final class EtcdConnector implements AutoCloseable {
     return EtcdEndpoint.open(endpoint, tls, timeout, clock, vertx);
   }
 
+  /**
+   * A plain-http client for a member that serves no TLS: only the drill's throwaway etcd, which listens on
+   * loopback alone. Refuses https URLs, which always need {@link #open}'s credentials.
+   */
+  public EtcdEndpoint openPlain(String endpoint, Duration timeout) {
+    if (!endpoint.startsWith("http://")) {
+      throw new IllegalArgumentException("openPlain takes http:// URLs only, not " + endpoint);
+    }
+    return open(endpoint, null, timeout);
+  }
+
   @Override
   public void close() {
     if (handedOut.compareAndSet(false, true)) {

@@ -156,10 +156,15 @@ public final class EtcdEndpoint implements AutoCloseable {
    * @return the revision the keys were read at
    */
   public long forEachKey(byte[] prefix, int pageSize, Consumer<ByteBuffer> visitor) {
+    return forEachKey(prefix, pageSize, 0, visitor);
+  }
+
+  /** As above, every page read at {@code atRevision} (0: the current revision when the first page is read). */
+  public long forEachKey(byte[] prefix, int pageSize, long atRevision, Consumer<ByteBuffer> visitor) {
     // etcd refuses an empty key; "\0" up to "\0" is its way of saying "every key" (as etcdctl --prefix "").
     byte[] start = prefix.length == 0 ? new byte[] {0} : prefix;
     ByteSequence end = ByteSequence.from(prefix.length == 0 ? new byte[] {0} : prefixEnd(prefix));
-    long revision = 0;
+    long revision = atRevision;
     while (true) {
       GetOption.Builder options = GetOption.builder().withRange(end).withKeysOnly(true).withLimit(pageSize);
       if (revision != 0) {
@@ -281,8 +286,8 @@ public final class EtcdEndpoint implements AutoCloseable {
     }
     String chain = causeChain(error);
     String lower = chain.toLowerCase(java.util.Locale.ROOT);
-    if (lower.contains("bad_certificate") || lower.contains("unknown_ca") || lower.contains("certificate_required")
-        || lower.contains("certificate_unknown") || lower.contains("certificate_expired")) {
+    if (tls != null && (lower.contains("bad_certificate") || lower.contains("unknown_ca") || lower.contains("certificate_required")
+        || lower.contains("certificate_unknown") || lower.contains("certificate_expired"))) {
       return new TlsException("etcd at " + endpoint + " rejected the client certificate " + tls.certFile()
           + " (issuer " + tls.clientCertificate().getIssuerX500Principal().getName() + "): is it signed by the"
           + " etcd CA and meant for client auth? (" + lastMessage(error) + ")", error);

@@ -12,6 +12,11 @@ package dev.etcddr.snapshot;
  * @param bundle the configuration bundle saved beside the snapshot (file name), or null
  * @param bundleSha256 its SHA-256, or null
  * @param encryptionConfig the apiserver's encryption config included in the bundle, or null when none is set
+ * @param hashKv the source member's HashKV at {@code revision}, asked right after the snapshot arrived, so a drill
+ *     can prove a restore holds the same keyspace; null when the member could not answer (e.g. already compacted
+ *     past it) and in sidecars written before it was recorded
+ * @param hashKvCompactRevision the source's compacted revision when it hashed: HashKV covers only what compaction
+ *     kept, so a restored member's hash is comparable only at the same compacted revision; null with hashKv
  */
 public record SnapshotMetadata(
     String format,
@@ -30,6 +35,8 @@ public record SnapshotMetadata(
     String toolVersion,
     String bundle,
     String bundleSha256,
-    String encryptionConfig) {
+    String encryptionConfig,
+    Long hashKv,
+    Long hashKvCompactRevision) {
   public static final String FORMAT = "etcd-dr.snapshot/v1";
 }

@@ -9,6 +9,7 @@ import dev.etcddr.bolt.BoltFormatException;
 import dev.etcddr.etcd.EtcdConnector;
 import dev.etcddr.etcd.EtcdEndpoint;
 import dev.etcddr.etcd.EtcdUnavailableException;
+import dev.etcddr.etcd.HashKv;
 import dev.etcddr.etcd.MemberStatus;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -104,6 +105,7 @@ public final class SnapshotSaver {
       }
       digest.verify(member.memberName() + " (" + member.endpoint() + ")");
       DbFacts facts = readFacts(part);
+      Optional<HashKv> hashKv = hashKvAt(source, facts.revision());
       Path target = request.file().orElseGet(() -> dir.resolve(
           new SnapshotName(member.clusterId(), takenAt, facts.revision(), member.memberName()).fileName()));
       if (request.file().isEmpty()) {
@@ -127,7 +129,8 @@ public final class SnapshotSaver {
           digest.total() - TrailerDigest.TRAILER, digest.total(), digest.wholeFileSha256(), takenAt.toString(),
           toolVersion, bundle.map(b -> b.file().getFileName().toString()).orElse(null),
           bundle.map(BundleWriter.Bundle::sha256).orElse(null),
-          bundle.flatMap(BundleWriter.Bundle::encryptionConfig).orElse(null));
+          bundle.flatMap(BundleWriter.Bundle::encryptionConfig).orElse(null), hashKv.map(HashKv::hash).orElse(null),
+          hashKv.map(HashKv::compactRevision).orElse(null));
       Path sidecar = target.resolveSibling(target.getFileName() + ".json");
       try {
         publish(snapshotPart, target, sidecar, meta, request.force());
@@ -143,6 +146,19 @@ public final class SnapshotSaver {
       }
       progress.finished();
       return new SaveResult(target, sidecar, meta, choice.passedOver());
+    }
+  }
+
+  /**
+   * The source's HashKV at the snapshot's revision, for the drill to compare a restored member with. Asked at once,
+   * before a compaction can pass that revision; a member that cannot answer costs the sidecar this one field, never
+   * the backup.
+   */
+  private static Optional<HashKv> hashKvAt(EtcdEndpoint source, long revision) {
+    try {
+      return Optional.of(source.hashKv(revision));
+    } catch (EtcdDrException e) {
+      return Optional.empty();
     }
   }
 

@@ -38,7 +38,8 @@ public final class ServerCertificateCheck extends X509ExtendedTrustManager {
     this.endpoint = endpoint;
     this.host = host;
     this.clock = clock;
-    this.pkix = pkixTrustManager(tls);
+    // Plain http (the drill's throwaway member on loopback) has no trust material; this check never runs there.
+    this.pkix = tls == null ? null : pkixTrustManager(tls);
   }
 
   /** Why the last handshake's server certificate was refused, if it was. */

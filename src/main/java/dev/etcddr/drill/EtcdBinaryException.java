@@ -1,0 +1,10 @@
+package dev.etcddr.drill;
+
+import dev.etcddr.EtcdDrException;
+
+/** No etcd binary to run the drill with: none given, none on PATH, or the one given cannot be run. */
+public final class EtcdBinaryException extends EtcdDrException {
+  public EtcdBinaryException(String message) {
+    super(message);
+  }
+}
