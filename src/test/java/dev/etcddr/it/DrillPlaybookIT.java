@@ -76,8 +76,7 @@ class DrillPlaybookIT {
       // The jar goes to a dir of this test's own: lab hosts share /usr/local with other labs on this machine.
       Proc.Result backup = playbook("backup.yml", "-e", "etcd_backup_jar_src=" + jar(), "-e",
           "etcd_backup_controller_dir=" + controller, "-e", "etcd_backup_timeout=5s", "-e",
-          "etcd_backup_install_dir=" + work.resolve("jar"), "-e", "{\"etcd_backup_java_opts\": [\"-Xmx160m\","
-          + " \"-Xlog:all=warning:stderr\"]}");
+          "etcd_backup_install_dir=" + work.resolve("jar"));
       assertEquals(0, backup.exitCode(), backup.stdout() + backup.stderr());
       Path snapshot = newest();
       JsonNode sidecar = json.readTree(snapshot.resolveSibling(snapshot.getFileName() + ".json").toFile());
