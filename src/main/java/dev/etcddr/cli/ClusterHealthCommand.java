@@ -3,6 +3,8 @@ package dev.etcddr.cli;
 import dev.etcddr.cluster.ClusterHealth;
 import dev.etcddr.cluster.HealthReport;
 import dev.etcddr.cluster.HealthRequest;
+import dev.etcddr.cluster.HealthWait;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -20,14 +22,20 @@ import picocli.CommandLine.Spec;
           + " start. Every endpoint is asked at once, each within --timeout. Always checked: every endpoint answers"
           + " status, has a leader and reports no errors (alarms); all report one cluster ID and agree on the"
           + " leader; every endpoint's member is in the member list. On request: equal HashKV (--hash), the member"
-          + " names (--expect-members), a lowest revision (--min-revision); --count-keys counts keys per group.",
+          + " names (--expect-members), the cluster ID (--expect-cluster-id), a lowest revision (--min-revision);"
+          + " --count-keys counts keys per group, all of them and those on no lease.",
+      "--quorum judges the cluster as Raft does: endpoints that do not answer (a lost host) are listed under"
+          + " `unanswered`, not as problems, while a majority of the member list's voting members answers healthy."
+          + " --wait checks again every 2s until healthy; with --unreachable-grace it gives up early when one"
+          + " endpoint stays silent that long while others answer (its host is probably down).",
       "The report is printed whether or not the cluster is healthy (with -o json: exactly one JSON document);"
           + " exit 0 when healthy, 5 otherwise, with the problems on stderr as one line.",
       "",
       "-o json fields (stable): healthy, cluster_id, revision, members[] {id, name, peer_urls, client_urls,"
           + " is_learner}, endpoints[] {endpoint, reachable, error, member_id, member_name, cluster_id, version,"
           + " revision, raft_index, raft_term, db_size, leader_id, is_leader, errors, hash_kv, hash_revision,"
-          + " compact_revision}, key_counts {GROUP: COUNT} or null, key_count_revision, problems[]. IDs are 16"
+          + " compact_revision}, key_counts {GROUP: COUNT} or null, unleased_key_counts {GROUP: COUNT} or null (keys"
+          + " on no lease), key_count_revision, problems[], unanswered[] (with --quorum). IDs are 16"
           + " hex digits; hash_kv, hash_revision and compact_revision are null unless --hash was answered.",
       "",
       "Examples:",
@@ -37,9 +45,14 @@ import picocli.CommandLine.Spec;
       "      --endpoints https://10.0.0.1:2379,https://10.0.0.2:2379,https://10.0.0.3:2379 \\",
       "      --hash --expect-members cp1,cp2,cp3 --min-revision 1000000 -o json",
       "  # compare with `etcd-dr snapshot status SNAPSHOT --count-keys /registry/ -o json`",
-      "  etcd-dr cluster health --endpoints https://10.0.0.1:2379 --count-keys /registry/"
+      "  etcd-dr cluster health --endpoints https://10.0.0.1:2379 --count-keys /registry/",
+      "  # after a rollback with one host lost: the old cluster serves from a majority",
+      "  etcd-dr cluster health --endpoints https://[fd00::1]:2379,https://[fd00::2]:2379,https://[fd00::3]:2379 \\",
+      "      --quorum --expect-cluster-id 8e9e05c52164694d --wait 120s"
     })
 public final class ClusterHealthCommand implements Callable<Integer> {
+  private static final Duration POLL_INTERVAL = Duration.ofSeconds(2);
+
   private final CliContext context;
 
   @Spec
@@ -70,6 +83,24 @@ public final class ClusterHealthCommand implements Callable<Integer> {
           + " plus --bump-revision).")
   Long minRevision;
 
+  @Option(names = "--expect-cluster-id", paramLabel = "ID",
+      description = "Every reachable endpoint must report this cluster ID (16 hex digits, as in -o json).")
+  String expectClusterId;
+
+  @Option(names = "--quorum",
+      description = "Endpoints that do not answer are not problems while a majority of the voting members answers"
+          + " with a leader and no alarm; they are listed under `unanswered`.")
+  boolean quorum;
+
+  @Option(names = "--wait", paramLabel = "DURATION", converter = DurationConverter.class,
+      description = "Check again every 2s until healthy, for at most DURATION (e.g. 180s); the last report is"
+          + " printed. Without it: one check.")
+  Duration wait;
+
+  @Option(names = "--unreachable-grace", paramLabel = "DURATION", converter = DurationConverter.class,
+      description = "With --wait: give up as soon as one endpoint has not answered for DURATION while others did.")
+  Duration unreachableGrace;
+
   @Mixin
   AccessMixin access;
 
@@ -93,9 +124,20 @@ public final class ClusterHealthCommand implements Callable<Integer> {
       }
       return List.copyOf(trimmed);
     });
-    HealthReport report = new ClusterHealth(context.clock()).check(new HealthRequest(access.toOptions(), hash,
-        Optional.ofNullable(hashRevision), Optional.ofNullable(countKeys), expected,
-        Optional.ofNullable(minRevision)));
+    if (expectClusterId != null && !expectClusterId.matches("[0-9a-f]{16}")) {
+      throw new ParameterException(spec.commandLine(), "--expect-cluster-id must be 16 lower-case hex digits, as"
+          + " cluster health -o json prints it (got '" + expectClusterId + "')");
+    }
+    if (unreachableGrace != null && wait == null) {
+      throw new ParameterException(spec.commandLine(), "--unreachable-grace needs --wait");
+    }
+    HealthRequest request = new HealthRequest(access.toOptions(), hash, Optional.ofNullable(hashRevision),
+        Optional.ofNullable(countKeys), expected, Optional.ofNullable(minRevision), quorum,
+        Optional.ofNullable(expectClusterId));
+    ClusterHealth health = new ClusterHealth(context.clock());
+    HealthReport report = wait == null ? health.check(request)
+        : new HealthWait(context.clock(), d -> Thread.sleep(d.toMillis())).await(() -> health.check(request), wait,
+            POLL_INTERVAL, unreachableGrace == null ? Duration.ZERO : unreachableGrace);
     HealthPrinter.print(report, countKeys, output.json(), spec.commandLine().getOut());
     if (!report.healthy()) {
       // The report is already out; an exception now would add a second JSON document to stdout.

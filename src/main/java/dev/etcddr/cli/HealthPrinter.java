@@ -7,6 +7,7 @@ import dev.etcddr.cluster.HealthReport;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /** {@code cluster health} output: the report as JSON, or a table of endpoints, the members and the problems. */
@@ -43,11 +44,13 @@ final class HealthPrinter {
     r.endpoints().stream().filter(e -> e.hashRevision() != null).findFirst()
         .ifPresent(e -> out.printf("hashkv at revision %d%n", e.hashRevision()));
     if (r.keyCounts() != null) {
-      out.printf("live keys under %s by group at revision %d:%n", countPrefix, r.keyCountRevision());
-      int width = Math.max(7, r.keyCounts().keySet().stream().mapToInt(String::length).max().orElse(0));
-      r.keyCounts().forEach((group, n) -> out.printf("  %-" + width + "s %d%n", group, n));
-      out.printf("  %-" + width + "s %d%n", "(total)", r.keyCounts().values().stream().mapToLong(Long::longValue)
-          .sum());
+      out.printf("live keys under %s by group at revision %d (all, and on no lease):%n", countPrefix,
+          r.keyCountRevision());
+      out.print(KeyCountLines.of(r.keyCounts(), r.unleasedKeyCounts() == null ? Map.of() : r.unleasedKeyCounts()));
+    }
+    if (!r.unanswered().isEmpty()) {
+      out.println("not answering (tolerated: the others hold a quorum):");
+      r.unanswered().forEach(u -> out.println("  - " + u));
     }
     if (r.healthy()) {
       out.println("cluster is healthy");

@@ -14,7 +14,8 @@ final class StatusPrinter {
   /** Stable JSON of {@code snapshot status -o json}; key_counts only with --count-keys. */
   record View(String file, long hash, String hashHex, long revision, long totalKey, long totalSize,
       String totalSizeHuman, long liveKeys, String storageVersion, boolean hasTrailer, long fileSize,
-      @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, Long> keyCounts) {}
+      @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, Long> keyCounts,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, Long> unleasedKeyCounts) {}
 
   static void print(StatusReport r, SnapshotStatusCommand.WriteOut form, PrintWriter out) {
     String hash = Long.toHexString(r.hash());
@@ -23,7 +24,7 @@ final class StatusPrinter {
       try {
         out.println(Json.mapper().writeValueAsString(new View(r.file(), r.hash(), hash, r.revision(), r.totalKey(),
             r.totalSize(), size, r.liveKeys(), r.storageVersion(), r.hasTrailer(), r.fileSize(),
-            r.keyCounts().orElse(null))));
+            r.keyCounts().orElse(null), r.unleasedKeyCounts().orElse(null))));
       } catch (JsonProcessingException e) {
         throw new IllegalStateException(e);
       }
@@ -40,17 +41,16 @@ final class StatusPrinter {
           new String[] {hash, String.valueOf(r.revision()), String.valueOf(r.totalKey()), size}));
       default -> throw new IllegalStateException(form.toString());
     }
-    r.keyCounts().ifPresent(counts -> printKeyCounts(counts, r.revision(), out));
+    r.keyCounts().ifPresent(counts -> printKeyCounts(counts, r.unleasedKeyCounts().orElse(Map.of()), r.revision(),
+        out));
     out.flush();
   }
 
   /** After etcdctl's lines, so a reader of the first line still gets etcdctl's output. */
-  private static void printKeyCounts(Map<String, Long> counts, long revision, PrintWriter out) {
-    int width = counts.keySet().stream().mapToInt(String::length).max().orElse(0);
-    out.print("\nlive keys by group at revision " + revision + ":\n");
-    String line = "  %-" + Math.max(width, 7) + "s %d\n";
-    counts.forEach((group, n) -> out.print(String.format(line, group, n)));
-    out.print(String.format(line, "(total)", counts.values().stream().mapToLong(Long::longValue).sum()));
+  private static void printKeyCounts(Map<String, Long> counts, Map<String, Long> unleased, long revision,
+      PrintWriter out) {
+    out.print("\nlive keys by group at revision " + revision + " (all, and on no lease):\n");
+    out.print(KeyCountLines.of(counts, unleased));
   }
 
   /** olekukonko/tablewriter as etcdctl configures it: centred headers, right-aligned cells. */

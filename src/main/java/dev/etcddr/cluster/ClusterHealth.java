@@ -102,6 +102,7 @@ public final class ClusterHealth {
       hash(pool, probes, endpoints, revision, failures);
     }
     Map<String, Long> keyCounts = null;
+    Map<String, Long> unleasedKeyCounts = null;
     Long keyCountRevision = null;
     if (request.countKeysPrefix().isPresent()) {
       KeyGroups groups = new KeyGroups(request.countKeysPrefix().get());
@@ -111,14 +112,19 @@ public final class ClusterHealth {
         failures.add("cannot count keys under '" + groups.prefix() + "': no endpoint answered");
       } else {
         Map<String, Long> counts = new TreeMap<>();
+        Map<String, Long> unleased = new TreeMap<>();
         try {
-          keyCountRevision = source.client().forEachKey(groups.prefixBytes(), KEYS_PER_PAGE, key -> {
+          keyCountRevision = source.client().forEachKey(groups.prefixBytes(), KEYS_PER_PAGE, 0, (key, lease) -> {
             String group = groups.groupOf(key);
             if (group != null) {
               counts.merge(group, 1L, Long::sum);
+              if (lease == 0) {
+                unleased.merge(group, 1L, Long::sum);
+              }
             }
           });
           keyCounts = counts;
+          unleasedKeyCounts = unleased;
         } catch (EtcdDrException e) {
           failures.add(source.endpoint() + ": counting keys under '" + groups.prefix() + "' failed: "
               + e.getMessage());
@@ -129,9 +135,10 @@ public final class ClusterHealth {
     problems.addAll(failures);
     List<EndpointReport> answered = endpoints.stream().filter(EndpointReport::reachable).toList();
     List<String> clusterIds = answered.stream().map(EndpointReport::clusterId).distinct().toList();
+    List<String> unanswered = request.quorum() ? HealthChecks.unanswered(endpoints) : List.of();
     return new HealthReport(problems.isEmpty(), clusterIds.size() == 1 ? clusterIds.get(0) : "",
         answered.stream().mapToLong(EndpointReport::revision).max().orElse(0), members, List.copyOf(endpoints),
-        keyCounts, keyCountRevision, List.copyOf(problems));
+        keyCounts, unleasedKeyCounts, keyCountRevision, List.copyOf(problems), unanswered);
   }
 
   /** One member's HashKV answer, or why there is none; both null for an endpoint that did not answer status. */

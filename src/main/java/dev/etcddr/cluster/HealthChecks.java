@@ -20,7 +20,9 @@ final class HealthChecks {
     List<EndpointReport> up = endpoints.stream().filter(EndpointReport::reachable).toList();
     for (EndpointReport e : endpoints) {
       if (!e.reachable()) {
-        problems.add(e.who() + ": unreachable: " + e.error());
+        if (!request.quorum()) {
+          problems.add(e.who() + ": unreachable: " + e.error());
+        }
       } else if (e.leaderId().isEmpty()) {
         problems.add(e.who() + ": has no leader (lost quorum, or cut off from the other members)");
       }
@@ -45,7 +47,12 @@ final class HealthChecks {
         }
       }
     }
+    request.expectClusterId().ifPresent(id -> up.stream().filter(e -> !e.clusterId().equals(id)).forEach(e ->
+        problems.add(e.who() + ": cluster " + e.clusterId() + " is not the expected cluster " + id)));
     request.expectMembers().ifPresent(expected -> checkMembers(members, expected, up.isEmpty(), problems));
+    if (request.quorum()) {
+      quorum(up, members, problems);
+    }
     request.minRevision().ifPresent(min -> up.stream().filter(e -> e.revision() < min).forEach(e ->
         problems.add(e.who() + ": revision " + e.revision() + " is below --min-revision " + min)));
     List<EndpointReport> hashed = up.stream().filter(e -> e.hashKv() != null).toList();
@@ -60,6 +67,31 @@ final class HealthChecks {
           : "hashkv taken at different revisions (were writes going on?): " + describe(byHash, "hash "));
     }
     return problems;
+  }
+
+  /** Endpoints that did not answer, each with why: with --quorum they are listed apart, not as problems. */
+  static List<String> unanswered(List<EndpointReport> endpoints) {
+    return endpoints.stream().filter(e -> !e.reachable()).map(e -> e.who() + ": unreachable: " + e.error()).toList();
+  }
+
+  /**
+   * A majority of the voting members answers with a leader and no alarm. Raft needs no more to serve; the member
+   * list is the cluster's own, so a member whose host is lost still counts in the size of the majority.
+   */
+  private static void quorum(List<EndpointReport> up, List<MemberReport> members, List<String> problems) {
+    List<MemberReport> voters = members.stream().filter(m -> !m.isLearner()).toList();
+    if (voters.isEmpty()) {
+      problems.add("quorum unknown: no endpoint answered with a member list");
+      return;
+    }
+    Set<String> voterIds = voters.stream().map(MemberReport::id).collect(Collectors.toSet());
+    long healthy = up.stream().filter(e -> voterIds.contains(e.memberId()) && !e.leaderId().isEmpty()
+        && e.errors().isEmpty()).map(EndpointReport::memberId).distinct().count();
+    int needed = voters.size() / 2 + 1;
+    if (healthy < needed) {
+      problems.add("no quorum: " + healthy + " of " + voters.size() + " voting members answer healthy, " + needed
+          + " needed");
+    }
   }
 
   private static void checkMembers(List<MemberReport> members, List<String> expected, boolean noneUp,

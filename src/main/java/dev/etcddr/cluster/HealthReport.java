@@ -12,8 +12,10 @@ import java.util.Map;
  * @param revision the highest revision any endpoint reported; 0 when none answered
  * @param members the member list as the first reachable endpoint sees it
  * @param keyCounts live keys per group under --count-keys' prefix; null when not asked or not counted
+ * @param unleasedKeyCounts the same, counting only keys on no lease; null when not counted
  * @param keyCountRevision the revision the keys were counted at; null when not counted
  * @param problems one line per problem, naming the endpoint or member
+ * @param unanswered endpoints that did not answer but were not counted as problems (--quorum), with why
  */
 public record HealthReport(
     boolean healthy,
@@ -22,5 +24,15 @@ public record HealthReport(
     List<MemberReport> members,
     List<EndpointReport> endpoints,
     Map<String, Long> keyCounts,
+    Map<String, Long> unleasedKeyCounts,
     Long keyCountRevision,
-    List<String> problems) {}
+    List<String> problems,
+    List<String> unanswered) {
+
+  HealthReport withProblem(String problem) {
+    List<String> more = new java.util.ArrayList<>(problems);
+    more.add(problem);
+    return new HealthReport(false, clusterId, revision, members, endpoints, keyCounts, unleasedKeyCounts,
+        keyCountRevision, List.copyOf(more), unanswered);
+  }
+}

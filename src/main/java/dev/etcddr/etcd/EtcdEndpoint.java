@@ -161,6 +161,17 @@ public final class EtcdEndpoint implements AutoCloseable {
 
   /** As above, every page read at {@code atRevision} (0: the current revision when the first page is read). */
   public long forEachKey(byte[] prefix, int pageSize, long atRevision, Consumer<ByteBuffer> visitor) {
+    return forEachKey(prefix, pageSize, atRevision, (key, lease) -> visitor.accept(key));
+  }
+
+  /** A key seen by {@link #forEachKey(byte[], int, long, KeyVisitor)}, with the lease it is on (0: none). */
+  @FunctionalInterface
+  public interface KeyVisitor {
+    void visit(ByteBuffer key, long lease);
+  }
+
+  /** As above, with each key's lease: a keys-only range still carries it. */
+  public long forEachKey(byte[] prefix, int pageSize, long atRevision, KeyVisitor visitor) {
     // etcd refuses an empty key; "\0" up to "\0" is its way of saying "every key" (as etcdctl --prefix "").
     byte[] start = prefix.length == 0 ? new byte[] {0} : prefix;
     ByteSequence end = ByteSequence.from(prefix.length == 0 ? new byte[] {0} : prefixEnd(prefix));
@@ -176,7 +187,7 @@ public final class EtcdEndpoint implements AutoCloseable {
       }
       List<KeyValue> kvs = page.getKvs();
       for (KeyValue kv : kvs) {
-        visitor.accept(ByteBuffer.wrap(kv.getKey().getBytes()));
+        visitor.visit(ByteBuffer.wrap(kv.getKey().getBytes()), kv.getLease());
       }
       if (!page.isMore() || kvs.isEmpty()) {
         return revision;

@@ -2,12 +2,30 @@ package dev.etcddr.snapshot;
 
 import java.nio.ByteBuffer;
 
-/** Reads field 1 ({@code key}) of an {@code mvccpb.KeyValue} protobuf without a protobuf library. */
+/**
+ * Reads field 1 ({@code key}) and field 6 ({@code lease}) of an {@code mvccpb.KeyValue} protobuf without a
+ * protobuf library.
+ */
 final class KeyValueField {
+  private static final int KEY = 1;
+  private static final int LEASE = 6;
+
   private KeyValueField() {}
 
   /** The user key, as a view into value; null when the message is malformed or has no key field. */
   static ByteBuffer key(ByteBuffer value) {
+    Object key = field(value, KEY);
+    return key instanceof ByteBuffer b ? b : null;
+  }
+
+  /** The lease ID the key is attached to; 0 (no lease) when absent or malformed, as protobuf reads a missing field. */
+  static long lease(ByteBuffer value) {
+    Object lease = field(value, LEASE);
+    return lease instanceof Long l ? l : 0;
+  }
+
+  /** A length-delimited field as a view into value, a varint field as a Long; null when absent or malformed. */
+  private static Object field(ByteBuffer value, int wanted) {
     int p = value.position();
     int end = value.limit();
     while (p < end) {
@@ -25,6 +43,9 @@ final class KeyValueField {
             return null;
           }
           p = (int) v[1];
+          if (field == wanted) {
+            return v[0];
+          }
         }
         case 1 -> p += 8;
         case 5 -> p += 4;
@@ -35,7 +56,7 @@ final class KeyValueField {
           }
           int start = (int) len[1];
           p = start + (int) len[0];
-          if (field == 1) {
+          if (field == wanted) {
             return value.duplicate().position(start).limit(p).slice();
           }
         }

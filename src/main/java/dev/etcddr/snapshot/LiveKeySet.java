@@ -46,7 +46,7 @@ final class LiveKeySet {
     add(key, UNTAGGED);
   }
 
-  /** Adds a key; a key already live keeps the tag it was added with (its tag depends only on the key). */
+  /** Adds a key, or gives a live key its new tag (a later put of a key may attach or drop a lease). */
   void add(ByteBuffer key, int tag) {
     long f = fingerprint(key);
     int mask = slots.length - 1;
@@ -54,6 +54,11 @@ final class LiveKeySet {
     for (int i = mix(f) & mask; ; i = (i + 1) & mask) {
       long s = slots[i];
       if (s == f) {
+        if (tagged && tags[i] != tag) {
+          countTag(tags[i], -1);
+          tags[i] = tag;
+          countTag(tag, 1);
+        }
         return;
       }
       if (s == REMOVED && tombstone < 0) {

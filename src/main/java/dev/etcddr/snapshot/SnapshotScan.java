@@ -20,7 +20,7 @@ import java.util.zip.CRC32C;
  * One pass over an etcd backend db (a snapshot or a {@code member/snap/db}), collecting what status and verify
  * need: etcdutl's hash (CRC-32C over bucket names, keys and values in order), revision, entry count and size; the
  * live-key count and storage version etcdutl 3.6 reports; the meta values verify checks; bbolt's structural
- * problems; and, when asked, live keys per {@link KeyGroups} group.
+ * problems; and, when asked, live keys per {@link KeyGroups} group, all of them and those on no lease.
  */
 public final class SnapshotScan {
   /** Everything one pass learned. */
@@ -39,7 +39,8 @@ public final class SnapshotScan {
       Optional<Long> consistentIndex,
       Optional<Long> finishedCompactRevision,
       BoltWalk.Report structure,
-      Optional<Map<String, Long>> keyCounts) {}
+      Optional<Map<String, Long>> keyCounts,
+      Optional<Map<String, Long>> unleasedKeyCounts) {}
 
   private SnapshotScan() {}
 
@@ -95,7 +96,7 @@ public final class SnapshotScan {
             if (k.remaining() == 18) {
               live.remove(userKey);
             } else if (groups.isPresent()) {
-              live.add(userKey, tags.of(groups.get().groupOf(userKey)));
+              live.add(userKey, tags.of(groups.get().groupOf(userKey), KeyValueField.lease(v) != 0));
             } else {
               live.add(userKey);
             }
@@ -111,30 +112,39 @@ public final class SnapshotScan {
     return new Result(crc.getValue(), revision[0], totalKey[0], db.meta().highWaterPgid() * db.meta().pageSize(),
         live.size(), meta.storageVersion, List.copyOf(buckets), List.copyOf(nonBuckets), revisionKeys[0],
         malformed[0], Optional.ofNullable(firstMalformed[0]), Optional.ofNullable(meta.consistentIndex),
-        Optional.ofNullable(meta.finishedCompact), report, groups.map(g -> tags.counts(live)));
+        Optional.ofNullable(meta.finishedCompact), report, groups.map(g -> tags.counts(live, false)),
+        groups.map(g -> tags.counts(live, true)));
   }
 
-  /** Group names numbered in the order first seen: the table keeps a number per key, not the name. */
+  /**
+   * Group names numbered in the order first seen, twice: tag 2n for the keys of group n on no lease, 2n + 1 for its
+   * keys on a lease. The table keeps a number per key, not the name.
+   */
   private static final class GroupTags {
     private final Map<String, Integer> numbers = new HashMap<>();
     private final List<String> names = new ArrayList<>();
 
-    int of(String group) {
+    int of(String group, boolean leased) {
       if (group == null) {
         return LiveKeySet.UNTAGGED;
       }
-      return numbers.computeIfAbsent(group, g -> {
+      int n = numbers.computeIfAbsent(group, g -> {
         names.add(g);
         return names.size() - 1;
       });
+      return 2 * n + (leased ? 1 : 0);
     }
 
-    /** Groups with live keys, sorted; a group whose keys were all deleted is not listed, as a range would not. */
-    Map<String, Long> counts(LiveKeySet live) {
+    /**
+     * Groups with live keys (only those on no lease when {@code unleasedOnly}), sorted; a group without such keys
+     * is not listed, as a range would not list it.
+     */
+    Map<String, Long> counts(LiveKeySet live, boolean unleasedOnly) {
       Map<String, Long> counts = new TreeMap<>();
       for (int i = 0; i < names.size(); i++) {
-        if (live.liveWithTag(i) > 0) {
-          counts.put(names.get(i), live.liveWithTag(i));
+        long n = live.liveWithTag(2 * i) + (unleasedOnly ? 0 : live.liveWithTag(2 * i + 1));
+        if (n > 0) {
+          counts.put(names.get(i), n);
         }
       }
       return counts;

@@ -9,6 +9,8 @@ import java.util.Optional;
  * keys not deleted, storageVersion).
  *
  * @param keyCounts live keys per {@link KeyGroups} group under the prefix asked for; empty when not asked
+ * @param unleasedKeyCounts the same, counting only keys attached to no lease: after a restore, keys on a lease
+ *     (apiserver endpoint leases, events) expire once the restored cluster has a leader, the others stay
  */
 public record StatusReport(
     String file,
@@ -20,4 +22,5 @@ public record StatusReport(
     String storageVersion,
     boolean hasTrailer,
     long fileSize,
-    Optional<Map<String, Long>> keyCounts) {}
+    Optional<Map<String, Long>> keyCounts,
+    Optional<Map<String, Long>> unleasedKeyCounts) {}

@@ -30,7 +30,8 @@ class HealthChecksTest {
       listed(3, "cp3", false));
 
   private static HealthRequest request(Optional<List<String>> expect, Optional<Long> minRevision) {
-    return new HealthRequest(ACCESS, false, Optional.empty(), Optional.empty(), expect, minRevision);
+    return new HealthRequest(ACCESS, false, Optional.empty(), Optional.empty(), expect, minRevision, false,
+        Optional.empty());
   }
 
   @Test
@@ -81,5 +82,52 @@ class HealthChecksTest {
     assertEquals(List.of("hashkv differs at revision 101 (the members' data diverged): hash 7 at"
         + " https://10.0.0.1:2379 (member cp1), https://10.0.0.2:2379 (member cp2); hash 9 at https://10.0.0.3:2379"
         + " (member cp3)"), HealthChecks.problems(e, THREE, request(Optional.empty(), Optional.empty())));
+  }
+
+  private static HealthRequest quorum(Optional<String> clusterId) {
+    return new HealthRequest(ACCESS, false, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+        true, clusterId);
+  }
+
+  private static EndpointReport down(int n) {
+    return EndpointReport.unreachable("https://10.0.0." + n + ":2379", "connection refused", Ids.hex(n), "cp" + n);
+  }
+
+  @Test
+  void with_quorum_a_lost_member_is_tolerated_while_a_majority_answers() {
+    List<EndpointReport> e = List.of(member(1, CLUSTER, 1), member(2, CLUSTER, 1), down(3));
+    assertEquals(List.of(), HealthChecks.problems(e, THREE, quorum(Optional.of(Ids.hex(CLUSTER)))));
+    assertEquals(List.of("https://10.0.0.3:2379 (member cp3): unreachable: connection refused"),
+        HealthChecks.unanswered(e));
+    assertEquals(List.of("https://10.0.0.3:2379 (member cp3): unreachable: connection refused"),
+        HealthChecks.problems(e, THREE, request(Optional.empty(), Optional.empty())), "without --quorum it counts");
+  }
+
+  @Test
+  void with_quorum_one_of_three_is_not_enough_and_a_leaderless_member_does_not_count() {
+    List<EndpointReport> one = List.of(member(1, CLUSTER, 1), down(2), down(3));
+    assertEquals(List.of("no quorum: 1 of 3 voting members answer healthy, 2 needed"),
+        HealthChecks.problems(one, THREE, quorum(Optional.empty())));
+    List<EndpointReport> leaderless = List.of(member(1, CLUSTER, 0), member(2, CLUSTER, 0), down(3));
+    List<String> p = HealthChecks.problems(leaderless, THREE, quorum(Optional.empty()));
+    assertEquals("no quorum: 0 of 3 voting members answer healthy, 2 needed", p.get(p.size() - 1), p.toString());
+  }
+
+  @Test
+  void learners_do_not_make_a_quorum() {
+    List<MemberReport> members = List.of(listed(1, "cp1", false), listed(2, "cp2", false), listed(3, "cp3", true));
+    List<EndpointReport> e = List.of(member(1, CLUSTER, 1), down(2), member(3, CLUSTER, 1));
+    assertEquals(List.of("no quorum: 1 of 2 voting members answer healthy, 2 needed"),
+        HealthChecks.problems(e, members, quorum(Optional.empty())));
+  }
+
+  @Test
+  void another_cluster_than_expected_is_named() {
+    List<EndpointReport> e = List.of(member(1, CLUSTER, 1), member(2, CLUSTER, 1), member(3, CLUSTER, 1));
+    assertEquals(List.of(
+        "https://10.0.0.1:2379 (member cp1): cluster 00000000000000aa is not the expected cluster 00000000000000bb",
+        "https://10.0.0.2:2379 (member cp2): cluster 00000000000000aa is not the expected cluster 00000000000000bb",
+        "https://10.0.0.3:2379 (member cp3): cluster 00000000000000aa is not the expected cluster 00000000000000bb"),
+        HealthChecks.problems(e, THREE, quorum(Optional.of(Ids.hex(0xbbL)))));
   }
 }

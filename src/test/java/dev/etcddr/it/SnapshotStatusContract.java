@@ -63,6 +63,27 @@ abstract class SnapshotStatusContract {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("files")
+  void counts_keys_on_no_lease_as_etcdctl_saw_them(String shape, Path file) throws Exception {
+    CliRun r = CliRun.of("snapshot", "status", file.toString(), "--count-keys", "/", "-o", "json");
+    assertEquals(0, r.exitCode(), r.toString());
+    JsonNode j = new ObjectMapper().readTree(r.out());
+    long all = 0;
+    long unleased = 0;
+    for (JsonNode n : j.get("key_counts")) {
+      all += n.asLong();
+    }
+    for (JsonNode n : j.get("unleased_key_counts")) {
+      unleased += n.asLong();
+    }
+    assertEquals(SnapshotFixtures.of(version()).liveKeys().get(shape), all, j.toString());
+    assertEquals(SnapshotFixtures.of(version()).unleasedKeys().get(shape), unleased, j.toString());
+    if (shape.equals("leases")) {
+      assertTrue(unleased < all, "the leased key is left out: " + j);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("files")
   void verify_passes_on_real_snapshots(String shape, Path file) throws Exception {
     boolean raw = shape.equals("raw-db");
     CliRun r = raw ? CliRun.of("snapshot", "verify", file.toString(), "--skip-hash-check", "-o", "json")

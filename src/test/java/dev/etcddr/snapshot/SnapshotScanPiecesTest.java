@@ -39,6 +39,29 @@ class SnapshotScanPiecesTest {
   }
 
   @Test
+  void reads_the_lease_of_an_mvcc_key_value() {
+    // foo=bar on lease 0x694d7a4fd8c4b1a2 (field 6, varint), after the value as etcd writes it
+    ByteBuffer leased = hex("0a03666f6f100218022001" + "2a03626172" + "30a2e392c6fdc9dea669");
+    assertEquals(0x694d7a4fd8c4b1a2L, KeyValueField.lease(leased));
+    assertEquals("foo", StandardCharsets.UTF_8.decode(KeyValueField.key(leased)).toString());
+    assertEquals(0, KeyValueField.lease(hex("0a03666f6f100218022001" + "2a03626172")), "no lease field");
+    assertEquals(0, KeyValueField.lease(hex("0a03666f6f30")), "varint cut off");
+  }
+
+  @Test
+  void a_key_put_again_takes_its_new_tag() {
+    LiveKeySet set = new LiveKeySet(true);
+    ByteBuffer k = ByteBuffer.wrap("/registry/masterleases/10.0.0.1".getBytes(StandardCharsets.UTF_8));
+    set.add(k, 1);
+    set.add(k, 0);
+    assertEquals(1, set.size());
+    assertEquals(0, set.liveWithTag(1));
+    assertEquals(1, set.liveWithTag(0));
+    set.remove(k);
+    assertEquals(0, set.liveWithTag(0));
+  }
+
+  @Test
   void live_key_set_adds_removes_and_grows() {
     LiveKeySet s = new LiveKeySet();
     for (int i = 0; i < 100_000; i++) {

@@ -19,9 +19,12 @@ public final class SnapshotFixtures {
 
   private final Map<String, Path> snapshots;
   private final Map<String, Long> liveKeys;
+  private final Map<String, Long> unleasedKeys;
   private final Path rawDb;
 
-  private SnapshotFixtures(Map<String, Path> snapshots, Map<String, Long> liveKeys, Path rawDb) {
+  private SnapshotFixtures(Map<String, Path> snapshots, Map<String, Long> liveKeys, Map<String, Long> unleasedKeys,
+      Path rawDb) {
+    this.unleasedKeys = unleasedKeys;
     this.snapshots = snapshots;
     this.liveKeys = liveKeys;
     this.rawDb = rawDb;
@@ -30,6 +33,11 @@ public final class SnapshotFixtures {
   /** Shape name → how many keys the server counted when the snapshot was taken (what etcdutl 3.6 reports). */
   public Map<String, Long> liveKeys() {
     return liveKeys;
+  }
+
+  /** Live keys on no lease when each snapshot was taken, as etcdctl get -w json showed their lease field. */
+  public Map<String, Long> unleasedKeys() {
+    return unleasedKeys;
   }
 
   public static synchronized SnapshotFixtures of(EtcdVersion version) {
@@ -65,18 +73,19 @@ public final class SnapshotFixtures {
   private static SnapshotFixtures make(EtcdVersion version, Path dir) throws IOException {
     Map<String, Path> shots = new LinkedHashMap<>();
     Map<String, Long> live = new LinkedHashMap<>();
+    Map<String, Long> unleased = new LinkedHashMap<>();
     try (EtcdCluster cluster = EtcdCluster.start(version, dir.resolve("cluster"), 1)) {
       EtcdCluster.Member m = cluster.member(0);
-      save(cluster, m, dir, live, "empty", shots);
+      save(cluster, m, dir, live, unleased, "empty", shots);
       cluster.etcdctl(m, "put", "/registry/namespaces/default", "{\"kind\":\"Namespace\"}").requireSuccess();
-      save(cluster, m, dir, live, "one-key", shots);
+      save(cluster, m, dir, live, unleased, "one-key", shots);
       for (int i = 0; i < 3; i++) {
         // 50 000-byte values: each needs a run of overflow pages.
         Proc.Result r = Proc.run(List.of("bash", "-c", "head -c 50000 /dev/zero | tr '\\0' 'x' | ETCDCTL_API=3 "
             + String.join(" ", etcdctlArgs(cluster, m)) + " put /registry/configmaps/big/cm-" + i));
         r.requireSuccess();
       }
-      save(cluster, m, dir, live, "overflow-values", shots);
+      save(cluster, m, dir, live, unleased, "overflow-values", shots);
       for (int i = 0; i < 20; i++) {
         cluster.etcdctl(m, "put", "/registry/pods/default/p-" + i, "v" + i).requireSuccess();
       }
@@ -85,22 +94,23 @@ public final class SnapshotFixtures {
       }
       long rev = cluster.revision(m);
       cluster.etcdctl(m, "compaction", String.valueOf(rev - 5)).requireSuccess();
-      save(cluster, m, dir, live, "deletes-and-compaction", shots);
+      save(cluster, m, dir, live, unleased, "deletes-and-compaction", shots);
       String lease = cluster.etcdctl(m, "lease", "grant", "600").requireSuccess().stdout().split("\\s+")[1];
       cluster.etcdctl(m, "put", "--lease=" + lease, "/registry/leases/kube-node-lease/n1", "x").requireSuccess();
-      save(cluster, m, dir, live, "leases", shots);
+      save(cluster, m, dir, live, unleased, "leases", shots);
       Path pki = cluster.pki().pkiDir(m.name());
       Proc.run(List.of("/usr/bin/python3", Repo.root().resolve("lab/lib/seed.py").toString(), "--endpoints",
           m.clientUrl(), "--cacert", pki.resolve("etcd/ca.crt").toString(), "--cert",
           pki.resolve("apiserver-etcd-client.crt").toString(), "--key",
           pki.resolve("apiserver-etcd-client.key").toString(), "--count", "10000", "--prefix-seed", "fixture"))
           .requireSuccess();
-      save(cluster, m, dir, live, "10k-keys", shots);
+      save(cluster, m, dir, live, unleased, "10k-keys", shots);
       cluster.stopMember(m);
       Path raw = dir.resolve("raw-member-snap.db");
       Files.copy(m.dataDir().resolve("member/snap/db"), raw);
       live.put("raw-db", live.get("10k-keys"));
-      return new SnapshotFixtures(shots, live, raw);
+      unleased.put("raw-db", unleased.get("10k-keys"));
+      return new SnapshotFixtures(shots, live, unleased, raw);
     }
   }
 
@@ -111,11 +121,20 @@ public final class SnapshotFixtures {
         "--key=" + etcdPki.resolve("healthcheck-client.key")));
   }
 
-  private static void save(EtcdCluster cluster, EtcdCluster.Member m, Path dir, Map<String, Long> live, String name,
-      Map<String, Path> shots) {
+  private static void save(EtcdCluster cluster, EtcdCluster.Member m, Path dir, Map<String, Long> live,
+      Map<String, Long> unleased, String name, Map<String, Path> shots) {
     String count = cluster.etcdctl(m, "get", "", "--prefix", "--count-only", "-w", "fields").requireSuccess().stdout();
     var matcher = java.util.regex.Pattern.compile("\"Count\" : (\\d+)").matcher(count);
     live.put(name, matcher.find() ? Long.parseLong(matcher.group(1)) : 0L);
+    // "Lease" : N per key in the fields form; keys on no lease print 0.
+    String fields = cluster.etcdctl(m, "get", "", "--prefix", "--keys-only", "-w", "fields").requireSuccess()
+        .stdout();
+    var leases = java.util.regex.Pattern.compile("\"Lease\" : (\\d+)").matcher(fields);
+    long none = 0;
+    while (leases.find()) {
+      none += leases.group(1).equals("0") ? 1 : 0;
+    }
+    unleased.put(name, none);
     Path file = dir.resolve(name + ".db");
     List<String> argv = etcdctlArgs(cluster, m);
     argv.addAll(List.of("snapshot", "save", file.toString()));
