@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.etcddr.testing.Lab;
 import dev.etcddr.testing.LabEtcd;
+import dev.etcddr.testing.LabPlays;
 import dev.etcddr.testing.Proc;
 import dev.etcddr.testing.Repo;
 import java.nio.file.Files;
@@ -27,7 +28,6 @@ import org.junit.jupiter.api.io.TempDir;
  * and etcd. Each must-show of the restore issue is a step here, in an order where each leaves the lab usable.
  */
 class RestorePlaybookIT {
-  private static final String HEARTBEATS = "/registry/lab/heartbeats/";
   private static final List<String> HOSTS = List.of("cp1", "cp2", "cp3");
 
   @TempDir
@@ -37,16 +37,16 @@ class RestorePlaybookIT {
   private Lab lab;
   private LabEtcd etcd;
   private Path controller;
-  private String net;
+  private LabPlays plays;
 
   @Test
   void etcd35_restore_refusals_rollback_interruption_and_bump() throws Exception {
     try (Lab l = seededAndBackedUp("127.0.9", "3.5", 150)) {
-      Map<String, String> inSnapshot = withoutHeartbeats(etcd.keys("/"));
+      Map<String, String> inSnapshot = LabPlays.withoutStandIns(etcd.keys("/"));
       String oldCluster = clusterIds().get(0);
 
       damage(inSnapshot);
-      Map<String, String> damaged = withoutHeartbeats(etcd.keys("/"));
+      Map<String, String> damaged = LabPlays.withoutStandIns(etcd.keys("/"));
       assertNotEquals(inSnapshot, damaged);
 
       // --check prints the plan and changes nothing
@@ -68,7 +68,7 @@ class RestorePlaybookIT {
       assertEquals(before, hostsState(), "a refused restore changed a host");
 
       // 3. a different snapshot file on one host: refused before anything is stopped
-      Path snapshot = newestSnapshot();
+      Path snapshot = plays.newestSnapshot();
       for (String h : HOSTS) {
         Path staged = hostPath(h, "var-lib/etcd-dr/staged/restore-me.db");
         Files.createDirectories(staged.getParent());
@@ -102,7 +102,7 @@ class RestorePlaybookIT {
       assertTrue(killed.stdout().contains("the restore failed on cp2 (exit 137)"), killed.stdout());
       assertTrue(killed.stdout().contains("Rolled back"), killed.stdout());
       assertEquals(List.of(oldCluster), clusterIds(), "the old cluster is back");
-      assertEquals(damaged, withoutHeartbeats(etcd.keys("/")), "the old cluster kept every key");
+      assertEquals(damaged, LabPlays.withoutStandIns(etcd.keys("/")), "the old cluster kept every key");
       assertApiserversServe();
       JsonNode failedReport = json.readTree(controller.resolve("restores/failed1.json").toFile());
       assertEquals("rolled-back", failedReport.get("outcome").asText());
@@ -111,7 +111,7 @@ class RestorePlaybookIT {
       long maxBefore = maxRevision();
       Path out = work.resolve("interrupted.out");
       Process interrupted = startRestore(out, "-e", "etcd_dr_restore_id=killed1");
-      waitFor(out, "TASK [etcd_restore : Wait until every member is healthy", 300);
+      LabPlays.waitFor(out, "TASK [etcd_restore : Wait until every member is healthy", 300);
       Thread.sleep(1500);
       interrupted.descendants().forEach(ProcessHandle::destroyForcibly);
       interrupted.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
@@ -122,7 +122,7 @@ class RestorePlaybookIT {
           again.stdout());
 
       // 1. every key as in the snapshot, later ones gone, 3 healthy members of a new cluster, apiservers back
-      assertEquals(inSnapshot, withoutHeartbeats(etcd.keys("/")));
+      assertEquals(inSnapshot, LabPlays.withoutStandIns(etcd.keys("/")));
       List<String> ids = clusterIds();
       assertEquals(1, ids.stream().distinct().count(), "one cluster: " + ids);
       assertNotEquals(oldCluster, ids.get(0), "a new cluster ID");
@@ -142,7 +142,7 @@ class RestorePlaybookIT {
       Proc.Result rollback = play("playbooks/rollback.yml", "-e", "etcd_dr_restore_id=final1");
       assertEquals(0, rollback.exitCode(), rollback.stdout() + rollback.stderr());
       assertEquals(List.of(oldCluster), clusterIds());
-      assertEquals(damaged, withoutHeartbeats(etcd.keys("/")));
+      assertEquals(damaged, LabPlays.withoutStandIns(etcd.keys("/")));
       assertApiserversServe();
 
       // the roles pass ansible-lint's production profile
@@ -154,14 +154,14 @@ class RestorePlaybookIT {
   @Test
   void etcd34_restore() throws Exception {
     try (Lab l = seededAndBackedUp("127.0.10", "3.4", 80)) {
-      Map<String, String> inSnapshot = withoutHeartbeats(etcd.keys("/"));
+      Map<String, String> inSnapshot = LabPlays.withoutStandIns(etcd.keys("/"));
       String oldCluster = clusterIds().get(0);
       damage(inSnapshot);
       long maxBefore = maxRevision();
 
       Proc.Result restored = restore("-e", "etcd_dr_restore_id=r34");
       assertEquals(0, restored.exitCode(), restored.stdout() + restored.stderr());
-      assertEquals(inSnapshot, withoutHeartbeats(etcd.keys("/")));
+      assertEquals(inSnapshot, LabPlays.withoutStandIns(etcd.keys("/")));
       List<String> ids = clusterIds();
       assertEquals(1, ids.stream().distinct().count(), "one cluster: " + ids);
       assertNotEquals(oldCluster, ids.get(0));
@@ -177,9 +177,9 @@ class RestorePlaybookIT {
 
   /** A lab of its own with some objects and one backup in the controller store. */
   private Lab seededAndBackedUp(String network, String version, int objects) {
-    net = network;
     controller = work.resolve("backups");
-    lab = new Lab(work.resolve("lab"), net);
+    lab = new Lab(work.resolve("lab"), network);
+    plays = new LabPlays(lab, controller);
     try {
       assertEquals(0, lab.up("--etcd", version).exitCode());
       etcd = new LabEtcd(lab, 3);
@@ -193,70 +193,20 @@ class RestorePlaybookIT {
     }
   }
 
-  private List<String> common() {
-    return new ArrayList<>(List.of("-i", lab.inventory().toString(),
-        "-e", "etcd_restore_jar_src=" + jar(), "-e", "etcd_backup_jar_src=" + jar(),
-        "-e", "etcd_restore_controller_dir=" + controller, "-e", "etcd_backup_controller_dir=" + controller,
-        "-e", "etcd_restore_timeout=5s", "-e", "etcd_backup_timeout=5s"));
-  }
-
-  private static String jar() {
-    return Path.of(System.getProperty("etcddr.jar", "target/etcd-dr.jar")).toAbsolutePath().toString();
-  }
-
-  private Map<String, String> env() {
-    return Map.of("ANSIBLE_HOST_KEY_CHECKING", "True", "ANSIBLE_NOCOLOR", "1", "ANSIBLE_FORCE_COLOR", "0");
-  }
-
   private Proc.Result play(String playbook, String... extra) {
-    List<String> argv = new ArrayList<>(List.of("ansible-playbook", Repo.root().resolve(playbook).toString()));
-    argv.addAll(common());
-    argv.addAll(List.of(extra));
-    return Proc.run(argv, env(), null, 900);
+    return plays.play(playbook, extra);
   }
 
-  private List<String> restoreArgs(String... extra) {
-    List<String> args = new ArrayList<>(List.of("-e", "etcd_dr_snapshot=latest",
-        "-e", "etcd_dr_confirm=lab-" + net.replace('.', '-')));
-    args.addAll(List.of(extra));
-    return args;
-  }
-
-  private Proc.Result restore(String... extra) {
-    return play("playbooks/restore.yml", restoreArgs(extra).toArray(String[]::new));
+  private Proc.Result restore(String... extra) throws Exception {
+    return plays.restore(extra);
   }
 
   private Process startRestore(Path out, String... extra) throws Exception {
-    List<String> argv = new ArrayList<>(List.of("ansible-playbook",
-        Repo.root().resolve("playbooks/restore.yml").toString()));
-    argv.addAll(common());
-    argv.addAll(restoreArgs(extra));
-    ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(out.toFile())
-        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-    pb.environment().putAll(env());
-    return pb.start();
-  }
-
-  private static void waitFor(Path file, String text, int seconds) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-    while (System.nanoTime() < deadline) {
-      if (Files.exists(file) && Files.readString(file).contains(text)) {
-        return;
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError("'" + text + "' did not appear in " + file + ":\n"
-        + (Files.exists(file) ? Files.readString(file) : ""));
+    return plays.start(out, "playbooks/restore.yml", plays.restoreArgs(extra));
   }
 
   private Path hostPath(String host, String relative) {
     return lab.state().resolve("hosts/" + host + "/" + relative);
-  }
-
-  private Path newestSnapshot() throws Exception {
-    try (var s = Files.list(controller)) {
-      return s.filter(p -> p.getFileName().toString().endsWith(".db")).max(Path::compareTo).orElseThrow();
-    }
   }
 
   /** Deletes some keys of the snapshot, overwrites others, adds new ones. */
@@ -267,12 +217,6 @@ class RestorePlaybookIT {
       etcd.etcdctl("put", keys.get(i * 3 + 1), "overwritten after the backup").requireSuccess();
       etcd.etcdctl("put", "/registry/configmaps/late/k" + i, "written after the backup").requireSuccess();
     }
-  }
-
-  private static Map<String, String> withoutHeartbeats(Map<String, String> keys) {
-    Map<String, String> m = new HashMap<>(keys);
-    m.keySet().removeIf(k -> k.startsWith(HEARTBEATS));
-    return new java.util.TreeMap<>(m);
   }
 
   private List<String> clusterIds() throws Exception {
@@ -297,12 +241,10 @@ class RestorePlaybookIT {
     return max;
   }
 
-  /** Every host's /readyz answers ok, and each apiserver's heartbeat moves. */
-  private void assertApiserversServe() throws Exception {
+  /** Every host's /readyz answers ok. */
+  private void assertApiserversServe() {
     for (int i = 1; i <= 3; i++) {
-      Proc.Result r = Proc.run(List.of("curl", "-sS", "--max-time", "5", "--cacert",
-          lab.state().resolve("pki/kubernetes-ca/ca.crt").toString(), "https://" + lab.address(i) + ":6443/readyz"));
-      assertEquals("ok", r.stdout().trim(), "apiserver on " + lab.address(i) + ": " + r.stderr());
+      assertEquals("ok", plays.readyz(i), "apiserver on " + lab.address(i));
     }
   }
 

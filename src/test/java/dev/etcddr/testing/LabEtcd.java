@@ -23,7 +23,7 @@ public final class LabEtcd {
   public String endpoints() {
     List<String> urls = new ArrayList<>();
     for (int i = 1; i <= hosts; i++) {
-      urls.add("https://" + lab.address(i) + ":2379");
+      urls.add("https://" + lab.urlHost(i) + ":2379");
     }
     return String.join(",", urls);
   }
