@@ -8,6 +8,7 @@ import dev.etcddr.etcd.HashKv;
 import dev.etcddr.etcd.MemberEntry;
 import dev.etcddr.etcd.MemberStatus;
 import dev.etcddr.manifest.ManifestReader;
+import dev.etcddr.net.HostPort;
 import dev.etcddr.snapshot.KeyGroups;
 import dev.etcddr.tls.TlsException;
 import java.time.Clock;
@@ -170,9 +171,8 @@ public final class ClusterHealth {
 
   /** The member list knows an endpoint that did not answer by its client URL: name it in the report. */
   private static EndpointReport unreachable(String endpoint, String error, List<MemberEntry> members) {
-    String trimmed = endpoint.replaceAll("/+$", "");
     Optional<MemberEntry> m = members.stream()
-        .filter(e -> e.clientUrls().stream().anyMatch(u -> u.replaceAll("/+$", "").equals(trimmed))).findFirst();
+        .filter(e -> e.clientUrls().stream().anyMatch(u -> HostPort.sameUrl(u, endpoint))).findFirst();
     return EndpointReport.unreachable(endpoint, error, m.map(e -> Ids.hex(e.id())).orElse(""),
         m.map(MemberEntry::name).orElse(""));
   }

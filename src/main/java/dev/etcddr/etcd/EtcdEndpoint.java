@@ -1,6 +1,7 @@
 package dev.etcddr.etcd;
 
 import com.google.protobuf.ByteString;
+import dev.etcddr.net.HostPort;
 import dev.etcddr.tls.ClientTls;
 import dev.etcddr.tls.ServerCertificateCheck;
 import dev.etcddr.tls.TlsException;
@@ -43,6 +44,8 @@ public final class EtcdEndpoint implements AutoCloseable {
   private static final int QUEUE_CHUNKS = 64;
 
   private final String endpoint;
+  /** The gRPC target of this member's channels, the main one and those jetcd opens per status or hashkv call. */
+  private final String target;
   private final Duration timeout;
   private final ServerCertificateCheck serverCheck;
   private final ClientTls tls;
@@ -55,9 +58,11 @@ public final class EtcdEndpoint implements AutoCloseable {
     this.tls = tls;
     this.timeout = timeout;
     URI uri = parse(endpoint);
-    this.serverCheck = new ServerCertificateCheck(tls, endpoint, uri.getHost(), clock);
+    HostPort where = HostPort.of(uri, -1);
+    this.target = grpcTarget(uri.getScheme(), where);
+    this.serverCheck = new ServerCertificateCheck(tls, endpoint, where.host(), clock);
     var builder = Client.builder()
-        .endpoints(uri)
+        .target(target)
         .connectTimeout(timeout)
         .retryMaxAttempts(1)
         .retryMaxDuration(timeout);
@@ -84,10 +89,11 @@ public final class EtcdEndpoint implements AutoCloseable {
    */
   static EtcdEndpoint open(String endpoint, ClientTls tls, Duration timeout, Clock clock, Vertx vertx) {
     URI uri = parse(endpoint);
+    HostPort where = HostPort.of(uri, -1);
     EtcdEndpoint e = new EtcdEndpoint(endpoint, tls, timeout, clock, vertx);
     try {
-      e.pendingStatus = e.client.getMaintenanceClient().statusMember(endpoint);
-      TlsProbe.Outcome outcome = TlsProbe.probe(endpoint, uri.getHost(), uri.getPort(),
+      e.pendingStatus = e.client.getMaintenanceClient().statusMember(e.target);
+      TlsProbe.Outcome outcome = TlsProbe.probe(endpoint, where.host(), where.port(),
           "https".equals(uri.getScheme()), tls, e.serverCheck, timeout);
       if (outcome instanceof TlsProbe.Unreachable u) {
         throw new EtcdUnavailableException(u.why());
@@ -107,22 +113,37 @@ public final class EtcdEndpoint implements AutoCloseable {
   }
 
   private static URI parse(String endpoint) {
+    String like = " (a URL like https://10.0.0.1:2379 or https://[fd00::11]:2379)";
     URI uri;
     try {
       uri = URI.create(endpoint);
+      HostPort.of(uri, -1);
     } catch (IllegalArgumentException e) {
-      throw new EtcdUnavailableException("endpoint '" + endpoint + "' is not a URL like https://10.0.0.1:2379");
+      String why = e.getCause() instanceof java.net.URISyntaxException s ? "not a URL (" + s.getReason() + ")"
+          : e.getMessage();
+      throw new EtcdUnavailableException("endpoint '" + endpoint + "': " + why + like);
     }
-    if (uri.getHost() == null || uri.getPort() < 0 || !List.of("http", "https").contains(uri.getScheme())) {
-      throw new EtcdUnavailableException("endpoint '" + endpoint + "' is not a URL like https://10.0.0.1:2379");
+    if (!List.of("http", "https").contains(uri.getScheme())) {
+      throw new EtcdUnavailableException("endpoint '" + endpoint + "' is not http:// or https://" + like);
     }
     return uri;
+  }
+
+  /**
+   * The target jetcd hands to gRPC. Not {@code Client.builder().endpoints(uri)}: jetcd turns that into
+   * {@code ip:///[fd00::11]:2379}, which gRPC cannot parse (brackets are not allowed in a URI path) and so finds no
+   * name resolver for. The endpoint URL itself goes to jetcd's http/https resolver, the one it already uses for
+   * the per-member status and hashkv channels; an IPv6 zone is written with a bare {@code %}, the only form
+   * {@link java.net.InetAddress} reads.
+   */
+  static String grpcTarget(String scheme, HostPort where) {
+    return scheme + "://" + (where.isIpv6() ? "[" + where.host() + "]" : where.host()) + ":" + where.port();
   }
 
   /** Status of this member, named through the member list. */
   public MemberStatus status() {
     CompletableFuture<StatusResponse> request = pendingStatus != null ? pendingStatus
-        : client.getMaintenanceClient().statusMember(endpoint);
+        : client.getMaintenanceClient().statusMember(target);
     pendingStatus = null;
     StatusResponse status = await(request, "status");
     List<Member> members = await(client.getClusterClient().listMember(), "member list").getMembers();
@@ -143,7 +164,7 @@ public final class EtcdEndpoint implements AutoCloseable {
 
   /** This member's HashKV at {@code revision} (0 = its current revision). */
   public HashKv hashKv(long revision) {
-    HashKVResponse r = await(client.getMaintenanceClient().hashKV(endpoint, revision), "hashkv");
+    HashKVResponse r = await(client.getMaintenanceClient().hashKV(target, revision), "hashkv");
     return new HashKv(Integer.toUnsignedLong(r.getHash()), revision != 0 ? revision : r.getHeader().getRevision(),
         r.getCompacted());
   }

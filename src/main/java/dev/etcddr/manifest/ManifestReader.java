@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.etcddr.net.HostPort;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -57,10 +58,15 @@ public final class ManifestReader {
     if (advertise.isEmpty()) {
       throw new ManifestException(path, "no --advertise-client-urls flag in the etcd container command");
     }
+    checkUrls(path, flags.get("advertise-client-urls").isPresent() ? "--advertise-client-urls"
+        : "annotation kubeadm.kubernetes.io/etcd.advertise-client-urls", advertise);
     List<String> peerUrls = flags.list("initial-advertise-peer-urls");
     if (peerUrls.isEmpty()) {
       throw new ManifestException(path, "no --initial-advertise-peer-urls flag in the etcd container command");
     }
+    checkUrls(path, "--initial-advertise-peer-urls", peerUrls);
+    checkUrls(path, "--listen-client-urls", flags.list("listen-client-urls"));
+    checkUrls(path, "--listen-peer-urls", flags.list("listen-peer-urls"));
     String name = required(path, flags, "name");
     Map<String, List<String>> cluster = parseInitialCluster(path, required(path, flags, "initial-cluster"));
     if (!cluster.containsKey(name)) {
@@ -178,10 +184,25 @@ public final class ManifestReader {
       if (eq <= 0 || eq == entry.length() - 1) {
         throw new ManifestException(path, "--initial-cluster entry '" + entry.trim() + "' is not NAME=PEER_URL");
       }
-      members.computeIfAbsent(entry.substring(0, eq).trim(), k -> new ArrayList<>())
-          .add(entry.substring(eq + 1).trim());
+      String url = entry.substring(eq + 1).trim();
+      checkUrls(path, "--initial-cluster entry '" + entry.trim() + "'", List.of(url));
+      members.computeIfAbsent(entry.substring(0, eq).trim(), k -> new ArrayList<>()).add(url);
     }
     return members;
+  }
+
+  /**
+   * etcd's own rule for URL flags: scheme://host:port, an IPv6 host in brackets. Checked here so that a bad URL is
+   * reported against its flag, not later as an endpoint nothing can dial.
+   */
+  static void checkUrls(Path path, String flag, List<String> urls) {
+    for (String url : urls) {
+      try {
+        HostPort.ofUrl(url, -1);
+      } catch (IllegalArgumentException e) {
+        throw new ManifestException(path, flag + ": URL '" + url + "': " + e.getMessage());
+      }
+    }
   }
 
   static Optional<String> imageTag(String image) {

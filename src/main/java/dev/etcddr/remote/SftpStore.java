@@ -69,12 +69,12 @@ public final class SftpStore implements SnapshotStore {
     String m = String.valueOf(e.getMessage());
     String lower = m.toLowerCase(Locale.ROOT);
     if (lower.contains("hostkey has been changed")) {
-      return "the host key of " + where.host() + ":" + where.port() + " has CHANGED since it was recorded in "
+      return "the host key of " + where.address() + " has CHANGED since it was recorded in "
           + where.knownHosts() + "; refusing to connect (if the server was rebuilt, update known_hosts after"
           + " checking the new key)";
     }
     if (lower.contains("reject hostkey") || lower.contains("unknownhostkey")) {
-      return "the host key of " + where.host() + ":" + where.port() + " is not in " + where.knownHosts()
+      return "the host key of " + where.address() + " is not in " + where.knownHosts()
           + "; add it (ssh-keyscan, checked out of band) before using this store";
     }
     if (lower.contains("auth fail") || lower.contains("auth cancel")) {
@@ -82,7 +82,7 @@ public final class SftpStore implements SnapshotStore {
           + " server's authorized_keys?)";
     }
     if (lower.contains("connection refused") || lower.contains("timeout") || lower.contains("timed out")) {
-      return "cannot reach " + where.host() + ":" + where.port() + ": " + m;
+      return "cannot reach " + where.address() + ": " + m;
     }
     return "SFTP to " + where + " failed: " + m;
   }

@@ -1,5 +1,6 @@
 package dev.etcddr.restore;
 
+import dev.etcddr.net.HostPort;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
@@ -36,8 +37,7 @@ public record ClusterPlan(List<Member> members, Member self, long clusterId) {
     for (String u : c.initialAdvertisePeerUrls()) {
       advertised.add(checkUrl(u, "--initial-advertise-peer-urls"));
     }
-    advertised.sort(null);
-    if (!advertised.equals(own)) {
+    if (!sameUrls(advertised, own)) {
       throw new RestoreConfigException("--initial-advertise-peer-urls " + advertised + " do not match member '"
           + c.name() + "' in --initial-cluster " + own);
     }
@@ -66,6 +66,25 @@ public record ClusterPlan(List<Member> members, Member self, long clusterId) {
         MemberIds.clusterId(members.stream().map(Member::id).toList()));
   }
 
+  /**
+   * etcd's bootstrap check that the advertised peer URLs are this member's entries in --initial-cluster compares
+   * addresses, not strings ({@code netutil.URLStringsEqual}); the IDs are hashed from --initial-cluster's strings.
+   */
+  private static boolean sameUrls(List<String> advertised, List<String> own) {
+    List<String> left = new ArrayList<>(own);
+    for (String a : advertised) {
+      int match = -1;
+      for (int i = 0; i < left.size() && match < 0; i++) {
+        match = HostPort.sameUrl(a, left.get(i)) ? i : -1;
+      }
+      if (match < 0) {
+        return false;
+      }
+      left.remove(match);
+    }
+    return left.isEmpty();
+  }
+
   /** name=url,name=url → name → sorted URLs, keeping the first-seen order of names. */
   static Map<String, List<String>> parseCluster(String value) {
     if (value == null || value.isBlank()) {
@@ -92,7 +111,11 @@ public record ClusterPlan(List<Member> members, Member self, long clusterId) {
     return out;
   }
 
-  /** scheme://host:port and nothing else, scheme http, https, unix or unixs: what etcd accepts. */
+  /**
+   * scheme://host:port and nothing else, scheme http, https, unix or unixs: what etcd accepts. The URL comes back
+   * as written (only the scheme lower-cased, as Go's url.Parse does): member IDs hash these strings, so
+   * {@code [fd00:0:0::11]} and {@code [fd00::11]} are two IDs to etcd and must stay two here.
+   */
   static String checkUrl(String raw, String where) {
     String s = raw.trim();
     try {
@@ -102,8 +125,10 @@ public record ClusterPlan(List<Member> members, Member self, long clusterId) {
         throw new RestoreConfigException(where + ": URL '" + s + "' must start with http://, https://, unix:// or"
             + " unixs://");
       }
-      if (u.getHost() == null || u.getPort() < 0) {
-        throw new RestoreConfigException(where + ": URL '" + s + "' must name host:port");
+      try {
+        HostPort.of(u, -1);
+      } catch (IllegalArgumentException e) {
+        throw new RestoreConfigException(where + ": URL '" + s + "': " + e.getMessage());
       }
       if (u.getRawPath() != null && !u.getRawPath().isEmpty() || u.getRawQuery() != null
           || u.getRawFragment() != null || u.getUserInfo() != null) {

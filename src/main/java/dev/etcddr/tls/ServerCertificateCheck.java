@@ -1,8 +1,8 @@
 package dev.etcddr.tls;
 
+import dev.etcddr.net.HostPort;
 import java.net.InetAddress;
 import java.net.Socket;
-import java.net.UnknownHostException;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.CertificateException;
@@ -101,6 +101,7 @@ public final class ServerCertificateCheck extends X509ExtendedTrustManager {
     return new CertificateException(why);
   }
 
+  /** The DNS (type 2) and IP address (type 7) SANs, each as {@code type:name}. */
   private static List<String> subjectAltNames(X509Certificate cert) {
     List<String> names = new ArrayList<>();
     try {
@@ -108,8 +109,10 @@ public final class ServerCertificateCheck extends X509ExtendedTrustManager {
       if (sans != null) {
         for (List<?> san : sans) {
           int type = (Integer) san.get(0);
-          if (type == 2 || type == 7) {
-            names.add(String.valueOf(san.get(1)));
+          if (type == 2) {
+            names.add("DNS:" + san.get(1));
+          } else if (type == 7) {
+            names.add("IP:" + san.get(1));
           }
         }
       }
@@ -119,25 +122,25 @@ public final class ServerCertificateCheck extends X509ExtendedTrustManager {
     return names;
   }
 
+  /**
+   * Go's {@code x509.VerifyHostname}: an IP literal matches only IP SANs, as addresses (the JDK writes an IPv6 SAN
+   * as {@code 0:0:0:0:0:0:0:1}, a URL as {@code [::1]}); a name matches only DNS SANs, one leading wildcard label
+   * allowed.
+   */
   private boolean matchesHost(List<String> names) {
-    String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-    boolean isIp = h.contains(":") || h.matches("[0-9.]+");
-    if (isIp) {
-      try {
-        InetAddress want = InetAddress.getByName(h);
-        for (String n : names) {
-          if ((n.contains(":") || n.matches("[0-9.]+")) && InetAddress.getByName(n).equals(want)) {
-            return true;
-          }
-        }
-      } catch (UnknownHostException e) {
-        return false;
-      }
-      return false;
+    HostPort h = new HostPort(host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1)
+        : host, 0);
+    if (h.isIpLiteral()) {
+      InetAddress want = h.address();
+      return names.stream().filter(n -> n.startsWith("IP:"))
+          .anyMatch(n -> new HostPort(n.substring(3), 0).address().equals(want));
     }
-    String lower = h.toLowerCase(Locale.ROOT);
+    String lower = h.host().toLowerCase(Locale.ROOT);
     for (String n : names) {
-      String pattern = n.toLowerCase(Locale.ROOT);
+      if (!n.startsWith("DNS:")) {
+        continue;
+      }
+      String pattern = n.substring(4).toLowerCase(Locale.ROOT);
       if (pattern.equals(lower)) {
         return true;
       }

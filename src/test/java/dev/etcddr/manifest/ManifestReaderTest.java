@@ -162,6 +162,47 @@ class ManifestReaderTest {
   }
 
   @Test
+  void reads_a_manifest_whose_urls_are_ipv6_literals() throws IOException {
+    String yaml = kubeadmManifest().replace("10.0.0.11", "[fd00::11]").replace("10.0.0.12", "[fd00:0:0::12]")
+        .replace("10.0.0.13", "[fd00::13]").replace("https://127.0.0.1:", "https://[::1]:");
+    EtcdManifest m = reader.read(write(yaml));
+    assertEquals("https://[fd00::11]:2379", m.clientEndpoint());
+    assertEquals(List.of("https://[fd00::11]:2380"), m.initialAdvertisePeerUrls());
+    // as written: member IDs hash these strings
+    assertEquals(List.of("https://[fd00:0:0::12]:2380"), m.initialCluster().get("cp2"));
+    assertTrue(m.listenClientUrls().contains("https://[::1]:2379"), m.listenClientUrls().toString());
+  }
+
+  @Test
+  void the_annotation_may_give_an_ipv6_advertise_url() throws IOException {
+    String yaml = kubeadmManifest().replace("    - --advertise-client-urls=https://10.0.0.11:2379\n", "")
+        .replace("etcd.advertise-client-urls: https://10.0.0.11:2379", "etcd.advertise-client-urls: https://[fd00::11]:2379");
+    assertEquals("https://[fd00::11]:2379", reader.read(write(yaml)).clientEndpoint());
+  }
+
+  @Test
+  void an_unbracketed_ipv6_url_is_refused_naming_its_flag() throws IOException {
+    assertEquals("--advertise-client-urls: URL 'https://fd00::11:2379': an IPv6 address must be in brackets:"
+        + " https://[fd00::11]:2379", problem(kubeadmManifest().replace("--advertise-client-urls=https://10.0.0.11:2379",
+        "--advertise-client-urls=https://fd00::11:2379")));
+    assertTrue(problem(kubeadmManifest().replace("--initial-advertise-peer-urls=https://10.0.0.11:2380",
+        "--initial-advertise-peer-urls=https://fd00::11:2380")).startsWith("--initial-advertise-peer-urls: URL"));
+    assertTrue(problem(kubeadmManifest().replace("cp2=https://10.0.0.12:2380", "cp2=https://fd00::12:2380"))
+        .startsWith("--initial-cluster entry 'cp2=https://fd00::12:2380': URL"));
+    assertTrue(problem(kubeadmManifest().replace("--listen-client-urls=https://127.0.0.1:2379",
+        "--listen-client-urls=https://::1:2379")).startsWith("--listen-client-urls: URL 'https://::1:2379'"));
+    String annotated = kubeadmManifest().replace("    - --advertise-client-urls=https://10.0.0.11:2379\n", "")
+        .replace("etcd.advertise-client-urls: https://10.0.0.11:2379", "etcd.advertise-client-urls: https://fd00::11:2379");
+    assertTrue(problem(annotated).startsWith("annotation kubeadm.kubernetes.io/etcd.advertise-client-urls: URL"));
+  }
+
+  private String problem(String yaml) throws IOException {
+    Path p = write(yaml);
+    ManifestException e = assertThrows(ManifestException.class, () -> reader.read(p));
+    return e.getMessage().substring(e.getMessage().indexOf(": ") + 2);
+  }
+
+  @Test
   void a_directory_is_not_a_manifest() {
     ManifestException e = assertThrows(ManifestException.class, () -> reader.read(dir));
     assertTrue(e.getMessage().contains("is a directory"), e.getMessage());

@@ -35,4 +35,23 @@ class ClusterPlanTest {
     assertEquals("{\"id\":18446744073709551615,\"peerURLs\":[\"https://10.0.0.1:2380\"],\"name\":\"a\\u003cb\"}",
         m.json());
   }
+
+  @Test
+  void ipv6_peer_urls_hash_as_written_and_match_their_advertised_form_as_addresses() {
+    ClusterPlan shortForm = ClusterPlan.of(config("a", "a=https://[fd00::11]:2380,b=https://[fd00::12]:2380", "t",
+        List.of("https://[fd00::11]:2380")));
+    ClusterPlan longForm = ClusterPlan.of(config("a", "a=https://[fd00:0:0::11]:2380,b=https://[fd00::12]:2380", "t",
+        List.of("https://[fd00::11]:2380")));
+    assertEquals(MemberIds.memberId(List.of("https://[fd00::11]:2380"), "t"), shortForm.self().id());
+    assertEquals(MemberIds.memberId(List.of("https://[fd00:0:0::11]:2380"), "t"), longForm.self().id());
+    assertEquals(List.of("https://[fd00:0:0::11]:2380"), longForm.self().peerUrls());
+  }
+
+  @Test
+  void an_unbracketed_ipv6_peer_url_is_refused_naming_its_flag() {
+    RestoreConfigException e = org.junit.jupiter.api.Assertions.assertThrows(RestoreConfigException.class,
+        () -> ClusterPlan.of(config("a", "a=https://fd00::11:2380", "t", List.of("https://fd00::11:2380"))));
+    assertEquals("--initial-cluster entry 'a=https://fd00::11:2380': URL 'https://fd00::11:2380': an IPv6 address"
+        + " must be in brackets: https://[fd00::11]:2380", e.getMessage());
+  }
 }

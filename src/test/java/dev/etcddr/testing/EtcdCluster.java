@@ -31,15 +31,20 @@ public final class EtcdCluster implements AutoCloseable {
    */
   public record Member(String name, String ip, String aliasIp, int clientPort, int peerPort, Path home) {
     public String clientUrl() {
-      return "https://" + ip + ":" + clientPort;
+      return "https://" + urlHost(ip) + ":" + clientPort;
     }
 
+    /** Null when the member has no alias address (members on {@code ::1}). */
     public String aliasClientUrl() {
-      return "https://" + aliasIp + ":" + clientPort;
+      return aliasIp == null ? null : "https://" + urlHost(aliasIp) + ":" + clientPort;
     }
 
     public String peerUrl() {
-      return "https://" + ip + ":" + peerPort;
+      return "https://" + urlHost(ip) + ":" + peerPort;
+    }
+
+    private static String urlHost(String ip) {
+      return ip.contains(":") ? "[" + ip + "]" : ip;
     }
 
     public Path manifest() {
@@ -100,15 +105,46 @@ public final class EtcdCluster implements AutoCloseable {
 
   private static EtcdCluster prepare(EtcdVersion version, Path dir, int size, String subnet) throws IOException {
     List<Member> members = new ArrayList<>();
-    Map<String, String> hosts = new LinkedHashMap<>();
     for (int i = 0; i < size; i++) {
       int n = NEXT_ADDRESS.computeIfAbsent(subnet, s -> new AtomicInteger(10)).getAndIncrement();
       String ip = subnet + "." + n;
       String alias = subnet.equals(DEFAULT_SUBNET) ? "127.0.3." + n : subnet + "." + (n + 100);
       String name = "m" + (i + 1);
       members.add(new Member(name, ip, alias, freePort(ip), freePort(ip), dir.resolve(name)));
-      hosts.put(name, ip);
     }
+    return prepared(version, dir, members);
+  }
+
+  /**
+   * Starts {@code size} members that all listen on one address, such as {@code ::1}, each on its own pair of
+   * ports taken from {@code firstPort} up (ports in use are skipped), for tests that must keep to a port range.
+   * No alias addresses.
+   */
+  public static EtcdCluster startOnHost(EtcdVersion version, Path dir, int size, String host, int firstPort)
+      throws IOException {
+    List<Member> members = new ArrayList<>();
+    int port = firstPort;
+    for (int i = 0; i < size; i++) {
+      port = freePortFrom(host, port);
+      int client = port++;
+      port = freePortFrom(host, port);
+      int peer = port++;
+      String name = "m" + (i + 1);
+      members.add(new Member(name, host, null, client, peer, dir.resolve(name)));
+    }
+    EtcdCluster cluster = prepared(version, dir, members);
+    try {
+      cluster.startAll();
+      return cluster;
+    } catch (IOException | RuntimeException | Error e) {
+      cluster.close();
+      throw e;
+    }
+  }
+
+  private static EtcdCluster prepared(EtcdVersion version, Path dir, List<Member> members) throws IOException {
+    Map<String, String> hosts = new LinkedHashMap<>();
+    members.forEach(m -> hosts.put(m.name(), m.ip()));
     TestPki pki = TestPki.forHosts(dir.resolve("pki"), hosts);
     EtcdCluster cluster = new EtcdCluster(version, dir, pki, members);
     for (Member m : members) {
@@ -136,6 +172,17 @@ public final class EtcdCluster implements AutoCloseable {
       throw new IllegalStateException("stop the cluster first");
     }
     return new EtcdCluster(other, dir, pki, members);
+  }
+
+  private static int freePortFrom(String ip, int from) throws IOException {
+    for (int p = from; p < from + 200; p++) {
+      try (ServerSocket s = new ServerSocket(p, 1, InetAddress.getByName(ip))) {
+        return p;
+      } catch (java.net.BindException e) {
+        // in use: the next one
+      }
+    }
+    throw new IOException("no free port on " + ip + " in " + from + ".." + (from + 199));
   }
 
   private static int freePort(String ip) throws IOException {
@@ -177,7 +224,7 @@ public final class EtcdCluster implements AutoCloseable {
         "--initial-cluster-state=new",
         "--initial-cluster-token=" + token,
         "--key-file=" + etcdPki.resolve("server.key"),
-        "--listen-client-urls=" + m.clientUrl() + "," + m.aliasClientUrl(),
+        "--listen-client-urls=" + m.clientUrl() + (m.aliasIp() == null ? "" : "," + m.aliasClientUrl()),
         "--listen-peer-urls=" + m.peerUrl(),
         "--name=" + m.name(),
         "--peer-cert-file=" + etcdPki.resolve("peer.crt"),
