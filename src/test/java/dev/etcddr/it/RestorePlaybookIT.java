@@ -84,6 +84,40 @@ class RestorePlaybookIT {
       assertTrue(differs.stdout().contains("is not the same file on every host"), differs.stdout());
       assertEquals(before, hostsState(), "a refused restore changed a host");
 
+      // refused before the outage: a manifest with --wal-dir (etcd's WAL where it is anyway, so etcd still runs)
+      Path cp2Etcd = hostPath("cp2", "etc-kubernetes/manifests/etcd.yaml");
+      String cp2Manifest = Files.readString(cp2Etcd);
+      Files.writeString(cp2Etcd, cp2Manifest.replace("    - --data-dir=/var/lib/etcd\n",
+          "    - --data-dir=/var/lib/etcd\n    - --wal-dir=/var/lib/etcd/member/wal\n"));
+      assertNotEquals(cp2Manifest, Files.readString(cp2Etcd), "the lab's manifest has the expected data-dir line");
+      waitForHealthy();
+      before = hostsState();
+      Proc.Result walDir = restore();
+      assertNotEquals(0, walDir.exitCode());
+      assertTrue(walDir.stdout().contains("the restore would fail, nothing was stopped")
+          && walDir.stdout().contains("cp2") && walDir.stdout().contains("--wal-dir"), walDir.stdout());
+      assertEquals(before, hostsState(), "a refusal in preflight stopped or changed something");
+      Files.writeString(cp2Etcd, cp2Manifest);
+      waitForHealthy();
+
+      // a hostile holder.json on cp2 is refused unread: its "pid" never reaches a shell on the controller
+      Path pwned = work.resolve("pwned");
+      Path lockDir = hostPath("cp2", "etc-kubernetes/etcd-dr-restores/lock");
+      Files.createDirectories(lockDir);
+      Files.writeString(lockDir.resolve("holder.json"), "{\"controller\": \"" + java.net.InetAddress.getLocalHost()
+          .getHostName() + "\", \"id\": \"evil\", \"pid\": \"1; touch " + pwned + "\", \"pid_start\": \"1\","
+          + " \"started\": \"2026-01-01T00:00:00Z\"}\n");
+      before = hostsState();
+      Proc.Result hostile = restore();
+      assertNotEquals(0, hostile.exitCode());
+      assertTrue(hostile.stdout().contains("is not a lock etcd-dr wrote"), hostile.stdout());
+      assertFalse(Files.exists(pwned), "a host's holder.json ran a command on the controller");
+      assertEquals(before, hostsState(), "a refused restore changed a host");
+      Files.delete(lockDir.resolve("holder.json"));
+
+      // the same dir with no holder and an old mtime: a run killed right after mkdir; cleared with a message
+      Proc.run(List.of("touch", "-d", "10 minutes ago", lockDir.toString())).requireSuccess();
+
       // 4. the jar killed on cp2 while restoring: everything rolled back, old cluster with all its keys
       Path faulty = hostPath("cp2", "var-lib/faulty-java");
       Files.writeString(faulty, """
@@ -99,6 +133,8 @@ class RestorePlaybookIT {
       Proc.Result killed = restore("-e", "etcd_dr_restore_id=failed1");
       Files.delete(hostVars.resolve("cp2.yml"));
       assertNotEquals(0, killed.exitCode());
+      assertTrue(killed.stdout().contains("names no holder: it was left by a restore killed right after taking it"),
+          killed.stdout());
       assertTrue(killed.stdout().contains("the restore failed on cp2 (exit 137)"), killed.stdout());
       assertTrue(killed.stdout().contains("Rolled back"), killed.stdout());
       assertEquals(List.of(oldCluster), clusterIds(), "the old cluster is back");
@@ -116,8 +152,27 @@ class RestorePlaybookIT {
       interrupted.descendants().forEach(ProcessHandle::destroyForcibly);
       interrupted.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
       maxBefore = Math.max(maxBefore, maxRevisionOfReachable());
+      // The gate held back until the snapshot's masterleases (15 s etcd leases) expired in the restored cluster.
+      Path slow = hostPath("cp1", "var-lib/slow-java");
+      Files.writeString(slow, """
+          #!/bin/sh
+          # java, except that the restore's gate starts 35 s late
+          case "$*" in
+            *"cluster health"*"--expect-cluster-id"*"--count-keys"*) sleep 35 ;;
+          esac
+          exec java "$@"
+          """);
+      slow.toFile().setExecutable(true);
+      Files.writeString(hostVars.resolve("cp1.yml"), "etcd_restore_java: /var/lib/slow-java\n");
+      Map<String, String> manifestsBefore = manifestHashes();
       Proc.Result again = restore("-e", "etcd_dr_restore_id=final1");
+      Files.delete(hostVars.resolve("cp1.yml"));
       assertEquals(0, again.exitCode(), again.stdout() + again.stderr());
+      assertEquals(manifestsBefore, manifestHashes(), "the restore changed a manifest");
+      for (String h : HOSTS) {
+        assertTrue(Files.isDirectory(hostPath(h, "var-lib/etcd/etcd-dr-final1/original/member/wal")),
+            h + ": the old member is kept inside the data dir");
+      }
       assertTrue(again.stdout().contains("restore killed1") && again.stdout().contains("was interrupted"),
           again.stdout());
 
@@ -130,7 +185,9 @@ class RestorePlaybookIT {
       assertApiserversServe();
       JsonNode report = json.readTree(controller.resolve("restores/final1.json").toFile());
       assertEquals("restored", report.get("outcome").asText());
-      assertEquals(report.at("/key_counts/snapshot"), report.at("/key_counts/restored_before_apiservers"));
+      assertEquals(3, report.at("/key_counts/snapshot/~1registry~1masterleases~1").asLong(), report.toString());
+      assertTrue(report.at("/key_counts/restored_before_apiservers/~1registry~1masterleases~1").asLong(0) < 3,
+          "the gate ran after the leased keys expired: " + report);
       assertNoApiserverDuring(report.at("/times/stopped").asDouble(), report.at("/times/etcd_healthy").asDouble());
       assertTrue(Files.readString(controller.resolve("restores/final1.md")).contains("RESTORED"));
 
@@ -138,9 +195,22 @@ class RestorePlaybookIT {
       long first = etcd.put("/registry/after-restore", "x");
       assertTrue(first > maxBefore, "first revision " + first + " after restore, old cluster reached " + maxBefore);
 
-      // rollback.yml undoes the completed restore: the old cluster, as it was, apiservers back
+      // rollback.yml tells the truth: an apiserver that cannot start fails it, naming the host
+      Path kept = hostPath("cp2", "etc-kubernetes/etcd-dr-restores/final1/original/kube-apiserver.yaml");
+      String keptApiserver = Files.readString(kept);
+      Files.writeString(kept, keptApiserver.replaceFirst("--secure-port=6443", "--secure-port=not-a-port"));
+      assertNotEquals(keptApiserver, Files.readString(kept), "the lab's apiserver manifest has --secure-port=6443");
+      Proc.Result broken = play("playbooks/rollback.yml", "-e", "etcd_dr_restore_id=final1",
+          "-e", "etcd_restore_apiserver_wait=20");
+      assertNotEquals(0, broken.exitCode(), broken.stdout());
+      assertTrue(broken.stdout().contains("ROLLBACK-FAILED") && broken.stdout().contains(
+          "cp2: its apiserver did not answer /readyz"), broken.stdout());
+      Files.writeString(kept, keptApiserver);
+
+      // run again, it finishes on cp2 alone and undoes the completed restore: the old cluster, apiservers back
       Proc.Result rollback = play("playbooks/rollback.yml", "-e", "etcd_dr_restore_id=final1");
       assertEquals(0, rollback.exitCode(), rollback.stdout() + rollback.stderr());
+      assertTrue(rollback.stdout().contains("already rolled back: cp1, cp3"), rollback.stdout());
       assertEquals(List.of(oldCluster), clusterIds());
       assertEquals(damaged, LabPlays.withoutStandIns(etcd.keys("/")));
       assertApiserversServe();
@@ -239,6 +309,26 @@ class RestorePlaybookIT {
       }
     }
     return max;
+  }
+
+  /** SHA-256 of every host's static pod manifests. */
+  private Map<String, String> manifestHashes() {
+    Map<String, String> m = new java.util.TreeMap<>();
+    for (String h : HOSTS) {
+      m.put(h, lab.ssh(h, "cd /etc/kubernetes/manifests && sha256sum *.yaml").requireSuccess().stdout());
+    }
+    return m;
+  }
+
+  /** Waits until the three members answer as one healthy cluster again (after a manifest change restarted one). */
+  private void waitForHealthy() throws Exception {
+    for (int i = 0; i < 60; i++) {
+      if (etcd.etcdctl("endpoint", "health").exitCode() == 0) {
+        return;
+      }
+      Thread.sleep(1000);
+    }
+    throw new AssertionError("the lab's etcd did not become healthy: " + etcd.etcdctl("endpoint", "health"));
   }
 
   /** Every host's /readyz answers ok. */
