@@ -88,7 +88,7 @@ public final class InPlaceRestorer {
     }
     boolean resuming = state.workDir() && phase != Phase.DONE;
     RestoreResult built = null;
-    if (!r.dryRun()) {
+    if (!r.dryRun() && phase != Phase.DONE) {
       built = perform(c, layout, phase, wanted);
     }
     String status;

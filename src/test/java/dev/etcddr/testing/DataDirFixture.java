@@ -63,7 +63,7 @@ public final class DataDirFixture {
 
   /** True when dir/snap/db is the original member's. */
   public static boolean isOriginal(Path memberDir) throws IOException {
-    return Files.readString(memberDir.resolve("snap/db")).equals(ORIGINAL_DB);
+    return java.util.Arrays.equals(Files.readAllBytes(memberDir.resolve("snap/db")), ORIGINAL_DB.getBytes());
   }
 
   /** Every path under the root with its type, mode, size and content hash (links: their target). */
