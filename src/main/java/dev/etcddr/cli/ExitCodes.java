@@ -5,6 +5,7 @@ import dev.etcddr.drill.EtcdBinaryException;
 import dev.etcddr.etcd.EtcdUnavailableException;
 import dev.etcddr.manifest.ManifestException;
 import dev.etcddr.remote.RemoteStoreException;
+import dev.etcddr.restore.DataDirStateException;
 import dev.etcddr.restore.RestoreConfigException;
 import dev.etcddr.snapshot.InputFileException;
 import dev.etcddr.snapshot.OutputRefusedException;
@@ -27,6 +28,7 @@ public final class ExitCodes {
   public static final int RESTORE_CONFIG = 9;
   public static final int REMOTE_STORE = 10;
   public static final int ETCD_BINARY = 11;
+  public static final int DATA_DIR = 12;
 
   private ExitCodes() {}
 
@@ -64,6 +66,9 @@ public final class ExitCodes {
     if (e instanceof EtcdBinaryException) {
       return new Failure(ETCD_BINARY, "etcd_binary");
     }
+    if (e instanceof DataDirStateException) {
+      return new Failure(DATA_DIR, "data_dir");
+    }
     if (e instanceof EtcdDrException) {
       return new Failure(INTERNAL, "internal");
     }
@@ -85,6 +90,8 @@ public final class ExitCodes {
     m.put("9", "restore flags do not describe a valid cluster (names, peer URLs, token, bump)");
     m.put("10", "remote store: unreachable, host key unknown or changed, authentication or transfer failed");
     m.put("11", "no usable etcd binary for the drill (--etcd, ETCD_DR_ETCD, PATH)");
+    m.put("12", "data dir not in a state an in-place restore or rollback can act on (no member dir, member or WAL"
+        + " on another filesystem or behind a link, nothing to roll back to)");
     return m;
   }
 }

@@ -4,19 +4,20 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.etcddr.Json;
 import dev.etcddr.manifest.EtcdManifest;
 import dev.etcddr.manifest.ManifestReader;
-import dev.etcddr.restore.RestoreConfig;
+import dev.etcddr.restore.InPlaceRestorer;
+import dev.etcddr.restore.InPlaceResult;
+import dev.etcddr.restore.RestoreFlags;
 import dev.etcddr.restore.RestoreResult;
 import dev.etcddr.restore.Restorer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -31,12 +32,27 @@ import picocli.CommandLine.Spec;
       "Run it on EVERY member with the SAME snapshot and the SAME new --initial-cluster-token (the restore playbook"
           + " does this).",
       "",
+      "--in-place (needs --manifest and --restore-id ID; etcd stopped): the manifest is not touched and its data"
+          + " dir keeps its path. D, the host dir behind --data-dir, gets the restored member in D/member; every"
+          + " other file lives in D/etcd-dr-ID/, so each move is a rename on D's filesystem (a mount point works):",
+      "  1. build D/etcd-dr-ID/restored/member (restore.json there records which restore the ID is)",
+      "  2. rename D/member to D/etcd-dr-ID/original/member   (kept: never copied, never deleted)",
+      "  3. rename D/etcd-dr-ID/restored/member to D/member",
+      "Every check runs before step 1; --dry-run runs them all and says what it would do. Refused: the manifest"
+          + " rules of 'manifest repoint', an existing D/etcd-dr-ID of another restore, no D/member dir, member or"
+          + " WAL on another filesystem or behind a link, less free space on D than --space-factor × the snapshot,"
+          + " D not writable. Interrupted (even by a power cut), the same command finishes it (status resumed);"
+          + " after it finished, it changes nothing (status already_restored). Undo: 'etcd-dr datadir rollback'.",
+      "",
       "Examples:",
       "  etcd-dr snapshot restore etcd.db --manifest /etc/kubernetes/manifests/etcd.yaml \\",
       "      --initial-cluster-token restore-20261127 --data-dir /var/lib/etcd-restore-20261127 \\",
       "      --bump-revision 1000000000 --mark-compacted",
       "  etcd-dr snapshot restore etcd.db --name m1 --initial-cluster m1=https://10.0.0.1:2380 \\",
-      "      --initial-advertise-peer-urls https://10.0.0.1:2380 --data-dir /var/lib/etcd-new -o json"
+      "      --initial-advertise-peer-urls https://10.0.0.1:2380 --data-dir /var/lib/etcd-new -o json",
+      "  etcd-dr snapshot restore etcd.db --manifest /etc/kubernetes/manifests/etcd.yaml --in-place \\",
+      "      --restore-id 20261127T190000Z --initial-cluster-token restore-20261127 --dry-run -o json",
+      "  (then the same without --dry-run; undo: etcd-dr datadir rollback --restore-id 20261127T190000Z)"
     })
 public final class SnapshotRestoreCommand implements Callable<Integer> {
   @Spec
@@ -79,36 +95,49 @@ public final class SnapshotRestoreCommand implements Callable<Integer> {
   @Option(names = "--mark-compacted", description = "Mark every revision up to the bumped one compacted.")
   boolean markCompacted;
 
+  @Option(names = "--in-place", description = "Restore into the manifest's own data dir (see above); the old member"
+      + " is kept in D/etcd-dr-ID/original/member.")
+  boolean inPlace;
+
+  @Option(names = "--restore-id", paramLabel = "ID", description = "With --in-place: names D/etcd-dr-ID (1-64 of"
+      + " [A-Za-z0-9._-]); the same ID again resumes or reports that restore, 'datadir rollback' undoes it.")
+  String restoreId;
+
+  @Option(names = {"--dry-run", "--check"}, description = "With --in-place: run every check, write nothing, say what"
+      + " would be done.")
+  boolean dryRun;
+
+  @Option(names = "--space-factor", paramLabel = "F", defaultValue = "2",
+      description = "With --in-place: free space needed on D's filesystem, in snapshot sizes (default: ${DEFAULT-VALUE}).")
+  double spaceFactor;
+
   @Mixin
   OutputOption output;
 
   @Override
   public Integer call() {
-    String n = name;
-    String cluster = initialCluster;
-    List<String> urls = peerUrls;
-    Path dir = dataDir;
-    if (manifest != null) {
-      EtcdManifest m = new ManifestReader().read(manifest);
-      n = n != null ? n : m.memberName();
-      cluster = cluster != null ? cluster : clusterFlag(m.initialCluster());
-      urls = urls != null ? urls : m.initialAdvertisePeerUrls();
-      dir = dir != null ? dir : Path.of(m.hostDataDir().orElse(m.dataDir()));
+    RestoreFlags flags = new RestoreFlags(name, initialCluster, token, peerUrls, skipHashCheck, bumpRevision,
+        markCompacted);
+    if (inPlace) {
+      refuse(manifest == null, "--in-place needs --manifest (the data dir is the manifest's)");
+      refuse(restoreId == null, "--in-place needs --restore-id ID");
+      refuse(dataDir != null, "--in-place restores into the manifest's data dir; drop --data-dir");
+      InPlaceResult r = new InPlaceRestorer().restore(new InPlaceRestorer.Request(file, manifest, restoreId, flags,
+          spaceFactor, dryRun));
+      InPlacePrinter.print(spec.commandLine().getOut(), output.json(), r);
+      return ExitCodes.OK;
     }
-    n = n != null ? n : "default";
-    cluster = cluster != null ? cluster : "default=http://localhost:2380";
-    urls = urls != null ? urls : List.of("http://localhost:2380");
-    dir = dir != null ? dir : Path.of(n + ".etcd");
-    RestoreResult r = new Restorer().restore(new RestoreConfig(file, n, cluster, token, urls, dir, skipHashCheck,
-        bumpRevision, markCompacted));
-    print(r);
+    refuse(restoreId != null || dryRun || spec.commandLine().getParseResult().hasMatchedOption("--space-factor"),
+        "--restore-id, --dry-run and --space-factor go with --in-place");
+    EtcdManifest m = manifest == null ? null : new ManifestReader().read(manifest);
+    print(new Restorer().restore(flags.toConfig(file, m, dataDir)));
     return ExitCodes.OK;
   }
 
-  private static String clusterFlag(Map<String, List<String>> members) {
-    List<String> parts = new ArrayList<>();
-    members.forEach((name, urls) -> urls.forEach(u -> parts.add(name + "=" + u)));
-    return String.join(",", parts);
+  private void refuse(boolean bad, String why) {
+    if (bad) {
+      throw new ParameterException(spec.commandLine(), why);
+    }
   }
 
   private void print(RestoreResult r) {

@@ -3,7 +3,6 @@ package dev.etcddr.manifest;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -11,7 +10,6 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.util.StringQuotingChecker;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,6 +31,7 @@ import java.util.Optional;
  */
 public final class ManifestRepointer {
   private final ManifestReader reader = new ManifestReader();
+  private final DataDirRules rules = new DataDirRules();
   private final ObjectMapper yamlReader = new ObjectMapper(new YAMLFactory());
   private final ObjectMapper yamlWriter = new ObjectMapper(YAMLFactory.builder()
       .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
@@ -47,51 +46,28 @@ public final class ManifestRepointer {
       throw new IllegalArgumentException("not an absolute, normalized path: " + newDataDir);
     }
     ManifestReader.Loaded loaded = reader.load(manifest);
-    EtcdManifest before = reader.fromTree(manifest, loaded.tree());
-    refuseMoreDocuments(manifest, loaded.bytes());
     ObjectNode pod = (ObjectNode) loaded.tree().deepCopy();
-    JsonNode container = ManifestReader.etcdContainer(manifest, pod.path("spec").path("containers"));
-
-    List<Slot> argv = argv(container);
-    List<CommandFlags.Occurrence> flags = CommandFlags.scan(argv.stream().map(Slot::text).toList());
-    for (String unsupported : List.of("config-file", "wal-dir")) {
-      if (flags.stream().anyMatch(f -> f.name().equals(unsupported))) {
-        throw refusal(manifest, unsupported.equals("config-file")
-            ? "etcd runs with --config-file, which makes it ignore its other flags; edit the data dir in that file"
-            : "etcd runs with --wal-dir: a restored member keeps its WAL in the data dir, and etcd would replay the"
-                + " old WAL against it; remove --wal-dir first");
-      }
-    }
+    DataDirRules.Checked checked = rules.check(manifest, loaded, pod, "repoint it");
+    EtcdManifest before = checked.member();
+    ManifestReader.DataMount data = checked.data();
     String oldDataDir = before.dataDir();
-    if (!oldDataDir.startsWith("/")) {
-      throw refusal(manifest, "--data-dir '" + oldDataDir + "' is not an absolute path");
-    }
-    ManifestReader.DataMount data = ManifestReader.dataMount(pod, container, oldDataDir).orElseThrow(() ->
-        refusal(manifest, "--data-dir " + oldDataDir + " is on no volumeMount of the etcd container, so its data"
-            + " does not survive a restart"));
-    JsonNode volume = data.volume().orElseThrow(() -> refusal(manifest, "--data-dir " + oldDataDir
-        + " is on volume '" + data.volumeName() + "', which is not a hostPath volume"));
-    JsonNode hostPath = volume.get("hostPath");
-    String oldHostPath = hostPath.path("path").asText("");
-    if (!(hostPath instanceof ObjectNode) || oldHostPath.isEmpty()) {
-      throw refusal(manifest, "volume '" + data.volumeName() + "' has no hostPath.path");
-    }
-    if (data.mount().has("subPath") || data.mount().has("subPathExpr")) {
-      throw refusal(manifest, "the mount of volume '" + data.volumeName() + "' at " + data.mountPath()
-          + " uses a subPath, so the new host dir would not be the data dir");
-    }
-    refuseOtherMounts(manifest, pod, data, newDataDir);
+    String oldHostPath = checked.oldHostPath();
+    ObjectNode hostPath = (ObjectNode) data.volume().orElseThrow().get("hostPath");
+    List<Slot> argv = argv(checked.container());
+    List<CommandFlags.Occurrence> flags = CommandFlags.scan(argv.stream().map(Slot::text).toList());
+    refuseNewDirMounted(manifest, pod, data, newDataDir);
 
     for (CommandFlags.Occurrence flag : flags) {
       if (flag.name().equals("data-dir")) {
         if (flag.index() < 0) {
-          throw refusal(manifest, "a --data-dir flag in the etcd container command has no value");
+          throw DataDirRules.refusal(manifest, "a --data-dir flag in the etcd container command has no value",
+              "repoint it");
         }
         argv.get(flag.index()).set(flag.prefix() + newDataDir);
       }
     }
     ((ObjectNode) data.mount()).put("mountPath", newDataDir);
-    ((ObjectNode) hostPath).put("path", newDataDir);
+    hostPath.put("path", newDataDir);
 
     String yaml = write(pod);
     checkReadsBack(manifest, pod, yaml, before.withDataDir(newDataDir, Optional.of(newDataDir)));
@@ -105,45 +81,16 @@ public final class ManifestRepointer {
     return p.isAbsolute() && p.getNameCount() > 0 && p.normalize().toString().equals(dir);
   }
 
-  private static ManifestException refusal(Path manifest, String why) {
-    return new ManifestException(manifest, why + "; refusing to repoint it");
-  }
-
-  /** kubelet reads only the first YAML document; a rewrite through one tree would silently drop the others. */
-  private void refuseMoreDocuments(Path manifest, byte[] bytes) {
-    int documents = 0;
-    try (MappingIterator<JsonNode> docs = yamlReader.readerFor(JsonNode.class).readValues(bytes)) {
-      while (docs.hasNext()) {
-        JsonNode doc = docs.next();
-        documents += doc == null || doc.isNull() || doc.isMissingNode() ? 0 : 1;
-      }
-    } catch (IOException e) {
-      throw new ManifestException(manifest, "not valid YAML after its first document: " + e.getMessage(), e);
-    }
-    if (documents > 1) {
-      throw refusal(manifest, "holds " + documents + " YAML documents (kubelet reads only the first)");
-    }
-  }
-
-  /**
-   * The repointed volume must be the data dir's alone: moving it would move every other mount of it too. And the
-   * new mountPath must not be one the pod already mounts, or kubelet refuses the pod.
-   */
-  private static void refuseOtherMounts(Path manifest, JsonNode pod, ManifestReader.DataMount data, String newDir) {
+  /** The new mountPath must not be one the pod already mounts, or kubelet refuses the pod. */
+  private static void refuseNewDirMounted(Path manifest, JsonNode pod, ManifestReader.DataMount data,
+      String newDir) {
     for (String kind : List.of("initContainers", "containers", "ephemeralContainers")) {
       for (JsonNode c : pod.path("spec").path(kind)) {
         for (JsonNode mount : c.path("volumeMounts")) {
-          if (mount == data.mount()) {
-            continue;
-          }
-          String where = mount.path("mountPath").asText("") + " in container '" + c.path("name").asText("") + "'";
-          if (mount.path("name").asText("").equals(data.volumeName())) {
-            throw refusal(manifest, "volume '" + data.volumeName() + "' is also mounted at " + where
-                + "; repointing it would move that mount too");
-          }
-          if (ManifestReader.stripSlash(mount.path("mountPath").asText("")).equals(newDir)) {
-            throw refusal(manifest, newDir + " is already the mountPath of volume '" + mount.path("name").asText("")
-                + "' (" + where + ")");
+          if (mount != data.mount() && ManifestReader.stripSlash(mount.path("mountPath").asText("")).equals(newDir)) {
+            throw DataDirRules.refusal(manifest, newDir + " is already the mountPath of volume '"
+                + mount.path("name").asText("") + "' (" + mount.path("mountPath").asText("") + " in container '"
+                + c.path("name").asText("") + "')", "repoint it");
           }
         }
       }
@@ -159,6 +106,11 @@ public final class ManifestRepointer {
     void set(String text) {
       array.set(index, TextNode.valueOf(text));
     }
+  }
+
+  /** The etcd container's argv as etcd reads it: command, then args. */
+  static List<String> argvTexts(JsonNode container) {
+    return argv(container).stream().map(Slot::text).toList();
   }
 
   private static List<Slot> argv(JsonNode container) {

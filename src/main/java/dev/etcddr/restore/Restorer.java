@@ -29,27 +29,10 @@ import java.util.stream.Stream;
  */
 public final class Restorer {
   public RestoreResult restore(RestoreConfig c) {
-    if (c.bumpRevision() < 0) {
-      throw new RestoreConfigException("--bump-revision must not be negative");
-    }
-    if (c.bumpRevision() > 0 && !c.markCompacted()) {
-      throw new RestoreConfigException("--mark-compacted required if --bump-revision > 0 (otherwise watchers would"
-          + " miss the skipped revisions instead of being told to relist)");
-    }
-    if (c.markCompacted() && c.bumpRevision() == 0) {
-      throw new RestoreConfigException("--mark-compacted needs --bump-revision N > 0");
-    }
-    ClusterPlan plan = ClusterPlan.of(c);
+    ClusterPlan plan = plan(c);
     Path target = c.dataDir().toAbsolutePath().normalize();
     refuseNonEmpty(target);
-    SnapshotFiles.requireReadable(c.snapshot());
-    if (!c.skipHashCheck()) {
-      TrailerCheck.Result hash = TrailerCheck.check(c.snapshot());
-      if (!hash.ok()) {
-        throw new SnapshotIntegrityException(c.snapshot() + ": " + hash.detail()
-            + (hash.present() ? "; refusing to restore it" : ""));
-      }
-    }
+    verifySnapshot(c);
     Path parent = target.getParent();
     if (parent == null || !Files.isDirectory(parent)) {
       throw new OutputRefusedException("cannot create " + target + ": " + parent + " is not a directory");
@@ -74,6 +57,41 @@ public final class Restorer {
     } catch (RuntimeException e) {
       deleteTree(temp);
       throw e;
+    }
+  }
+
+  /**
+   * Every check {@link #restore} makes before it writes, but the one on the target dir: flags, cluster, the snapshot
+   * readable and (unless skipped) its SHA-256. Writes nothing.
+   */
+  public ClusterPlan check(RestoreConfig c) {
+    ClusterPlan plan = plan(c);
+    verifySnapshot(c);
+    return plan;
+  }
+
+  private static ClusterPlan plan(RestoreConfig c) {
+    if (c.bumpRevision() < 0) {
+      throw new RestoreConfigException("--bump-revision must not be negative");
+    }
+    if (c.bumpRevision() > 0 && !c.markCompacted()) {
+      throw new RestoreConfigException("--mark-compacted required if --bump-revision > 0 (otherwise watchers would"
+          + " miss the skipped revisions instead of being told to relist)");
+    }
+    if (c.markCompacted() && c.bumpRevision() == 0) {
+      throw new RestoreConfigException("--mark-compacted needs --bump-revision N > 0");
+    }
+    return ClusterPlan.of(c);
+  }
+
+  private static void verifySnapshot(RestoreConfig c) {
+    SnapshotFiles.requireReadable(c.snapshot());
+    if (!c.skipHashCheck()) {
+      TrailerCheck.Result hash = TrailerCheck.check(c.snapshot());
+      if (!hash.ok()) {
+        throw new SnapshotIntegrityException(c.snapshot() + ": " + hash.detail()
+            + (hash.present() ? "; refusing to restore it" : ""));
+      }
     }
   }
 
@@ -124,7 +142,7 @@ public final class Restorer {
     }
   }
 
-  private static void fsyncDir(Path dir) throws IOException {
+  static void fsyncDir(Path dir) throws IOException {
     try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
       d.force(true);
     }
