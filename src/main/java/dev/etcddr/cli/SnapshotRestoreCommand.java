@@ -40,7 +40,7 @@ import picocli.CommandLine.Spec;
       "  3. rename D/etcd-dr-ID/restored/member to D/member",
       "Every check runs before step 1; --dry-run runs them all and says what it would do. Refused: the manifest"
           + " rules of 'manifest repoint', an existing D/etcd-dr-ID of another restore, no D/member dir, member or"
-          + " WAL on another filesystem or behind a link, less free space on D than --space-factor × the snapshot,"
+          + " WAL on another filesystem or behind a link, less free space on D than --space-factor × the snapshot + 128 MB,"
           + " D not writable. Interrupted (even by a power cut), the same command finishes it (status resumed);"
           + " after it finished, it changes nothing (status already_restored). Undo: 'etcd-dr datadir rollback'.",
       "",
@@ -108,7 +108,8 @@ public final class SnapshotRestoreCommand implements Callable<Integer> {
   boolean dryRun;
 
   @Option(names = "--space-factor", paramLabel = "F", defaultValue = "2",
-      description = "With --in-place: free space needed on D's filesystem, in snapshot sizes (default: ${DEFAULT-VALUE}).")
+      description = "With --in-place: free space needed on D's filesystem, in snapshot sizes, plus 128 MB for etcd's"
+          + " WAL (default: ${DEFAULT-VALUE}).")
   double spaceFactor;
 
   @Mixin

@@ -104,13 +104,24 @@ public final class EtcdCluster implements AutoCloseable {
   }
 
   private static EtcdCluster prepare(EtcdVersion version, Path dir, int size, String subnet) throws IOException {
+    return prepare(version, dir, size, subnet, 0);
+  }
+
+  /**
+   * Like {@link #prepare(EtcdVersion, Path, int)} on addresses {@code subnet.n} with fixed ports from
+   * {@code firstPort} on (client, peer per member), for tests that must keep to a port range of their own.
+   */
+  public static EtcdCluster prepare(EtcdVersion version, Path dir, int size, String subnet, int firstPort)
+      throws IOException {
     List<Member> members = new ArrayList<>();
     for (int i = 0; i < size; i++) {
       int n = NEXT_ADDRESS.computeIfAbsent(subnet, s -> new AtomicInteger(10)).getAndIncrement();
       String ip = subnet + "." + n;
       String alias = subnet.equals(DEFAULT_SUBNET) ? "127.0.3." + n : subnet + "." + (n + 100);
       String name = "m" + (i + 1);
-      members.add(new Member(name, ip, alias, freePort(ip), freePort(ip), dir.resolve(name)));
+      int client = firstPort == 0 ? freePort(ip) : firstPort + 2 * i;
+      int peer = firstPort == 0 ? freePort(ip) : firstPort + 2 * i + 1;
+      members.add(new Member(name, ip, alias, client, peer, dir.resolve(name)));
     }
     return prepared(version, dir, members);
   }
