@@ -5,7 +5,9 @@ write_manifests() {
   local dir=$1 name=$2 ip=$3 cluster=$4 version=$5 enc_key=$6
   local pki=/etc/kubernetes/pki url_ip=$ip
   # IPv6 literals in brackets in URLs and host:port pairs, bare in --advertise-address, as kubeadm writes them.
-  [[ "$ip" == *:* ]] && url_ip="[$ip]"
+  local endpoint="$ip:6443"
+  # A YAML value starting with "[" must be quoted, as kubeadm's YAML marshalling does: '[fd00::1]:6443'.
+  [[ "$ip" == *:* ]] && { url_ip="[$ip]"; endpoint="'[$ip]:6443'"; }
   mkdir -p "$dir"
   cat > "$dir/etcd.yaml" <<YAML
 apiVersion: v1
@@ -79,7 +81,7 @@ apiVersion: v1
 kind: Pod
 metadata:
   annotations:
-    kubeadm.kubernetes.io/kube-apiserver.advertise-address.endpoint: $url_ip:6443
+    kubeadm.kubernetes.io/kube-apiserver.advertise-address.endpoint: $endpoint
   creationTimestamp: null
   labels:
     component: kube-apiserver

@@ -117,6 +117,7 @@ def show(report, as_json):
     else:
         print("lab: %d hosts, etcd %s, cluster %s" % (len(hosts), report["etcd_version"],
                                                       ",".join(report["cluster_ids"]) or "?"))
+        width = max([12] + [len(h["address"]) for h in hosts])
         for h in report["hosts"]:
             e = h["etcd"]
             if e:
@@ -127,7 +128,7 @@ def show(report, as_json):
             else:
                 etcd = "etcd DOWN (%s)" % h.get("etcd_error", "?")
             running = [s["name"] for s in h["standins"] if s["state"] == "CONTAINER_RUNNING"]
-            print("  %-4s %-12s %s; running: %s" % (h["name"], h["address"], etcd, ", ".join(running) or "-"))
+            print("  %-4s %-*s %s; running: %s" % (h["name"], width, h["address"], etcd, ", ".join(running) or "-"))
 
 
 if __name__ == "__main__":
