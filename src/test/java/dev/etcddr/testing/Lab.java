@@ -6,7 +6,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Drives lab/lab for tests, with its own state directory and addresses so a developer's own lab is left alone. */
+/**
+ * Drives lab/lab for tests, with its own state directory and addresses so a developer's own lab is left alone.
+ * A net with a colon is an IPv6 prefix (lab up --net6): host N is then PREFIX::N.
+ */
 public final class Lab implements AutoCloseable {
   private final Path state;
   private final String net;
@@ -25,7 +28,16 @@ public final class Lab implements AutoCloseable {
   }
 
   public String address(int host) {
-    return net + "." + host;
+    return ipv6() ? net + "::" + host : net + "." + host;
+  }
+
+  /** Host N's address as it appears in a URL: bracketed for IPv6. */
+  public String urlHost(int host) {
+    return ipv6() ? "[" + address(host) + "]" : address(host);
+  }
+
+  public boolean ipv6() {
+    return net.contains(":");
   }
 
   public Map<String, String> env() {
@@ -47,7 +59,7 @@ public final class Lab implements AutoCloseable {
   }
 
   public Proc.Result up(String... extra) {
-    List<String> args = new ArrayList<>(List.of("up", "--net", net));
+    List<String> args = new ArrayList<>(List.of("up", ipv6() ? "--net6" : "--net", net));
     args.addAll(List.of(extra));
     return run(args.toArray(String[]::new));
   }
