@@ -35,11 +35,11 @@ def powered_on(state, name):
         with open(os.path.join(host_dir, "unshare.pid")) as f:
             pid = int(f.read().strip())
         with open("/proc/%d/cmdline" % pid, "rb") as f:
-            argv = f.read().split(b"\0")
+            argv = [os.path.normpath(a.decode(errors="replace")) for a in f.read().split(b"\0") if a]
     except (OSError, ValueError):
         return False
     lib = os.path.dirname(os.path.abspath(__file__))
-    want = [os.path.join(lib, "host-enter.sh").encode(), host_dir.encode()]
+    want = [os.path.join(lib, "host-enter.sh"), os.path.normpath(host_dir)]
     return any(argv[i:i + 2] == want for i in range(len(argv)))
 
 
