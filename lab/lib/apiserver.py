@@ -9,6 +9,12 @@ wait for the apiservers to serve again.
 Like the real one it serves HTTPS on --advertise-address:--secure-port with --tls-cert-file: /livez answers ok
 while the process runs, /readyz only while its last write to etcd succeeded within READY_WINDOW seconds (the
 real /readyz includes an etcd check), so a playbook can gate on /readyz with no lab-only branch.
+
+Like kube-apiserver's lease endpoint reconciler (--endpoint-reconciler-type=lease, the default) it keeps
+/registry/masterleases/<--advertise-address> on an etcd lease of MASTER_LEASE_TTL seconds, rewritten and renewed
+every MASTER_LEASE_INTERVAL seconds. A power cut leaves the key to expire with its lease; a graceful stop deletes
+it, as the real one removes its endpoint on shutdown. When etcd no longer knows the lease (expired while etcd
+was unreachable, or a restore) or renewing it failed (etcd down, restarted or another one), it grants a new one.
 """
 import argparse
 import http.server
@@ -26,6 +32,8 @@ from etcdgw import Gateway  # noqa: E402
 
 running = True
 READY_WINDOW = 3.0
+MASTER_LEASE_TTL = 15
+MASTER_LEASE_INTERVAL = 10.0
 last_ok = {"time": 0.0, "error": "no write to etcd yet"}
 
 
@@ -55,14 +63,63 @@ class Health(http.server.BaseHTTPRequestHandler):
         pass
 
 
+class HealthServer(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, address, handler):
+        self.address_family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
+        super().__init__(address, handler)
+
+
 def serve_health(address, port, cert, key):
-    server = http.server.ThreadingHTTPServer((address, port), Health)
+    server = HealthServer((address, port), Health)
     server.daemon_threads = True
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert, key)
     server.socket = context.wrap_socket(server.socket, server_side=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
+
+
+class MasterLease:
+    """/registry/masterleases/<ip>: an Endpoints object on a lease (JSON here; the real one writes protobuf)."""
+
+    def __init__(self, gw, ip, port):
+        self.gw = gw
+        self.ip = ip
+        self.key = "/registry/masterleases/" + ip
+        self.value = json.dumps({"kind": "Endpoints", "apiVersion": "v1",
+                                 "metadata": {"name": ip, "creationTimestamp": None},
+                                 "subsets": [{"addresses": [{"ip": ip}], "ports": [{"port": port, "protocol": "TCP"}]}]},
+                                separators=(",", ":"))
+        self.lease = None
+        self.next_at = 0.0
+
+    def tick(self):
+        if time.time() < self.next_at:
+            return
+        try:
+            if self.lease is not None and self.gw.lease_keepalive(self.lease) <= 0:
+                print("masterlease: lease %x is gone; granting a new one" % self.lease, flush=True)
+                self.lease = None
+            if self.lease is None:
+                self.lease = self.gw.lease_grant(MASTER_LEASE_TTL)
+                print("masterlease: %s on new lease %x (TTL %ds) at %s" % (self.key, self.lease, MASTER_LEASE_TTL,
+                                                                            self.gw.endpoint()), flush=True)
+            self.gw.put(self.key, self.value, lease=self.lease)
+            self.next_at = time.time() + MASTER_LEASE_INTERVAL
+        except Exception as e:  # etcd down or changed: retry soon, on a new lease
+            print("masterlease: cannot renew %s: %s" % (self.key, e), flush=True)
+            self.lease = None
+            self.next_at = time.time() + 1
+
+    def remove(self):
+        try:
+            # One endpoint only: without quorum every member would time out, and shutdown must not wait for that.
+            self.gw.delete(self.key, tries=1)
+            print("masterlease: removed %s" % self.key, flush=True)
+        except Exception as e:
+            print("masterlease: cannot remove %s (it expires with its lease): %s" % (self.key, e), flush=True)
 
 
 def stop(_signum, _frame):
@@ -88,9 +145,12 @@ def main():
         serve_health(args.advertise_address, args.secure_port, args.tls_cert_file, args.tls_private_key_file)
     gw = Gateway(args.etcd_servers.split(","), args.etcd_cafile, args.etcd_certfile, args.etcd_keyfile, timeout=2)
     key = "/registry/lab/heartbeats/" + host
+    lease = MasterLease(gw, args.advertise_address, args.secure_port) if args.advertise_address else None
     seq = 0
     failing = False
     while running:
+        if lease is not None:
+            lease.tick()
         seq += 1
         value = json.dumps({"host": host, "seq": seq, "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
                             "pid": os.getpid()})
@@ -109,6 +169,8 @@ def main():
             if not running:
                 break
             time.sleep(0.1)
+    if lease is not None:
+        lease.remove()
     print("apiserver stand-in on %s stopping after %d heartbeats" % (host, seq), flush=True)
 
 

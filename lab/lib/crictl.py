@@ -17,12 +17,21 @@ import time
 STATE = os.path.join(os.environ.get("LAB_KUBELET_DIR", "/var/lib/kubelet-standin"), "state.json")
 
 
+def boot_id():
+    with open("/proc/1/stat") as f:
+        return f.read().rsplit(")", 1)[1].split()[19]
+
+
 def load():
+    """The kubelet stand-in's pods; none when its state is from an earlier boot of the host (after a power cut)."""
     try:
         with open(STATE) as f:
-            return json.load(f).get("pods", [])
+            state = json.load(f)
     except FileNotFoundError:
         return []
+    if state.get("boot") != boot_id():
+        return []
+    return state.get("pods", [])
 
 
 def ago(ns):

@@ -16,5 +16,11 @@ for d in dpkg apt; do
   fi
 done
 mount --rbind "$host_dir/var-lib" /var/lib
+# `lab up --data-disk`: the host's etcd disk, mounted by lab/lab in the machine's namespace (so it outlives a
+# power cut), becomes /var/lib/etcd — a mount point of another filesystem, as on a node with an etcd disk.
+if mountpoint -q "$host_dir/etcd-disk" 2>/dev/null; then
+  mkdir -p /var/lib/etcd
+  mount --bind "$host_dir/etcd-disk" /var/lib/etcd
+fi
 mount --bind "$host_dir/etc-kubernetes" /etc/kubernetes
 exec /usr/bin/python3 "$lib/hostinit.py" "$host_dir/sshd_config" "$host_dir/var-lib/kubelet-standin/kubelet.out"

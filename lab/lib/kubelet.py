@@ -9,7 +9,10 @@ etcd.yaml.bak there is a second etcd pod) and reconciles:
   - a changed manifest restarts it; a removed one stops it (SIGTERM, SIGKILL after the grace period);
   - a process that exits is restarted with back-off (restartPolicy: Always).
 Every start and stop is logged with a timestamp. The state (pods, containers, PIDs) is written to
-/var/lib/kubelet-standin/state.json, which the crictl stand-in reads.
+/var/lib/kubelet-standin/state.json, which the crictl stand-in reads. It is stamped with the host's boot (the
+start time of the host's PID 1): after `lab poweroff` and `boot` the file from before the cut still names PIDs
+that no longer exist, so the kubelet overwrites it at once and crictl ignores a file from another boot, as
+containerd's state in /run does not survive a reboot.
 """
 import hashlib
 import json
@@ -176,10 +179,17 @@ def read_manifests():
     return found
 
 
+def boot_id():
+    """The host's boot: the start time (clock ticks since the machine booted) of PID 1 of this PID namespace."""
+    with open("/proc/1/stat") as f:
+        return f.read().rsplit(")", 1)[1].split()[19]
+
+
 def write_state(pods):
     tmp = os.path.join(STATE_DIR, "state.json.tmp")
     with open(tmp, "w") as f:
-        json.dump({"host": HOST, "updated_ns": now_ns(), "pods": [p.state() for p in pods.values()]}, f, indent=1)
+        json.dump({"host": HOST, "boot": boot_id(), "updated_ns": now_ns(), "pods": [p.state() for p in pods.values()]},
+                  f, indent=1)
     os.replace(tmp, os.path.join(STATE_DIR, "state.json"))
 
 
@@ -196,6 +206,7 @@ def main():
     signal.signal(signal.SIGINT, handle_term)
     pods = {}
     invalid_logged = {}
+    write_state(pods)  # whatever an earlier boot left there names PIDs that are gone
     log("kubelet stand-in watching %s" % MANIFESTS)
     while running:
         found = read_manifests()

@@ -3,14 +3,18 @@
 # (one encryption key for all hosts: control planes must share their EncryptionConfiguration)
 write_manifests() {
   local dir=$1 name=$2 ip=$3 cluster=$4 version=$5 enc_key=$6
-  local pki=/etc/kubernetes/pki
+  local pki=/etc/kubernetes/pki url_ip=$ip
+  # IPv6 literals in brackets in URLs and host:port pairs, bare in --advertise-address, as kubeadm writes them.
+  local endpoint="$ip:6443"
+  # A YAML value starting with "[" must be quoted, as kubeadm's YAML marshalling does: '[fd00::1]:6443'.
+  [[ "$ip" == *:* ]] && { url_ip="[$ip]"; endpoint="'[$ip]:6443'"; }
   mkdir -p "$dir"
   cat > "$dir/etcd.yaml" <<YAML
 apiVersion: v1
 kind: Pod
 metadata:
   annotations:
-    kubeadm.kubernetes.io/etcd.advertise-client-urls: https://$ip:2379
+    kubeadm.kubernetes.io/etcd.advertise-client-urls: https://$url_ip:2379
   creationTimestamp: null
   labels:
     component: etcd
@@ -21,19 +25,19 @@ spec:
   containers:
   - command:
     - etcd
-    - --advertise-client-urls=https://$ip:2379
+    - --advertise-client-urls=https://$url_ip:2379
     - --cert-file=$pki/etcd/server.crt
     - --client-cert-auth=true
     - --data-dir=/var/lib/etcd
     - --experimental-initial-corrupt-check=true
     - --experimental-watch-progress-notify-interval=5s
-    - --initial-advertise-peer-urls=https://$ip:2380
+    - --initial-advertise-peer-urls=https://$url_ip:2380
     - --initial-cluster=$cluster
     - --initial-cluster-state=new
     - --key-file=$pki/etcd/server.key
-    - --listen-client-urls=https://$ip:2379
-    - --listen-metrics-urls=http://$ip:2381
-    - --listen-peer-urls=https://$ip:2380
+    - --listen-client-urls=https://$url_ip:2379
+    - --listen-metrics-urls=http://$url_ip:2381
+    - --listen-peer-urls=https://$url_ip:2380
     - --name=$name
     - --peer-cert-file=$pki/etcd/peer.crt
     - --peer-client-cert-auth=true
@@ -71,13 +75,13 @@ spec:
 status: {}
 YAML
   local servers
-  servers=$(echo "$cluster" | sed -E 's#[^=,]+=https://([0-9.]+):2380#https://\1:2379#g')
+  servers=$(echo "$cluster" | sed -E 's#[^=,]+=https://([^,]+):2380#https://\1:2379#g')
   cat > "$dir/kube-apiserver.yaml" <<YAML
 apiVersion: v1
 kind: Pod
 metadata:
   annotations:
-    kubeadm.kubernetes.io/kube-apiserver.advertise-address.endpoint: $ip:6443
+    kubeadm.kubernetes.io/kube-apiserver.advertise-address.endpoint: $endpoint
   creationTimestamp: null
   labels:
     component: kube-apiserver

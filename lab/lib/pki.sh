@@ -45,7 +45,7 @@ sign() {
 }
 
 host_pki() {
-  local dir=$1 name=$2 ip=$3 pki
+  local dir=$1 name=$2 ip=$3 peer_extra=${4:-} pki
   pki="$dir/$name/pki"
   mkdir -p "$pki/etcd"
   chmod 700 "$pki" "$pki/etcd"
@@ -57,7 +57,7 @@ host_pki() {
   for k in etcd/server etcd/peer etcd/healthcheck-client apiserver-etcd-client apiserver; do rsa_pkcs1 "$pki/$k.key" & done
   wait
   sign "$dir/ca" "$pki/etcd/server.key" "$pki/etcd/server.crt" "$name" serverAuth,clientAuth "$sans"
-  sign "$dir/ca" "$pki/etcd/peer.key" "$pki/etcd/peer.crt" "$name" serverAuth,clientAuth "$sans"
+  sign "$dir/ca" "$pki/etcd/peer.key" "$pki/etcd/peer.crt" "$name" serverAuth,clientAuth "$sans$peer_extra"
   sign "$dir/ca" "$pki/etcd/healthcheck-client.key" "$pki/etcd/healthcheck-client.crt" kube-etcd-healthcheck-client clientAuth ""
   sign "$dir/ca" "$pki/apiserver-etcd-client.key" "$pki/apiserver-etcd-client.crt" kube-apiserver-etcd-client clientAuth ""
   sign "$dir/kubernetes-ca" "$pki/apiserver.key" "$pki/apiserver.crt" kube-apiserver serverAuth \
@@ -112,9 +112,19 @@ case "$cmd" in
     dir=$1; shift
     make_ca "$dir"
     make_ca "$dir" kubernetes-ca kubernetes
+    # IPv6 hosts on lo: the kernel picks the destination address as the source of a host-to-host connection
+    # (cp2 → cp3 arrives from cp3's own address), and etcd rejects a peer whose certificate has IP SANs but not
+    # the remote address ("tls: "fd00:..::3" does not match any of DNSNames [cp2 localhost]", seen with 3.4.23).
+    # IPv4 labs avoid it with /8 addresses (the source is then 127.0.0.1, in every cert); for IPv6 there is no
+    # such primary address, so each peer cert also names every lab host's address. Real hosts have one address
+    # each and need none of this.
+    peer_extra=""
     for spec in "$@"; do
       [[ "$spec" == *=* ]] || die "host '$spec' is not NAME=IP"
-      host_pki "$dir" "${spec%%=*}" "${spec#*=}" &
+      [[ "${spec#*=}" == *:* ]] && peer_extra+=",IP:${spec#*=}"
+    done
+    for spec in "$@"; do
+      host_pki "$dir" "${spec%%=*}" "${spec#*=}" "$peer_extra" &
     done
     wait ;;
   client)

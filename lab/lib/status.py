@@ -3,7 +3,9 @@
 
   status.py STATE_DIR [--json] [--wait SECONDS]
 Exit 0 when every member answers, all report one cluster ID and (with --wait) every host's apiserver stand-in has
-written its heartbeat; 1 otherwise. --wait polls until then or until the time is up.
+written its heartbeat; 1 otherwise. --wait polls until then or until the time is up. A host whose init is not
+running (after `lab poweroff`) is reported with "power": "off" and no stand-ins, whatever its stale kubelet state
+says.
 """
 import json
 import os
@@ -24,6 +26,25 @@ def load_env(state):
             k, _, v = line.strip().partition("=")
             env[k] = v.strip("\"")
     return env
+
+
+def powered_on(state, name):
+    """As lab/lab's host_init_pid: the recorded unshare PID must still be this host's unshare."""
+    host_dir = os.path.join(state, "hosts", name)
+    try:
+        with open(os.path.join(host_dir, "unshare.pid")) as f:
+            pid = int(f.read().strip())
+        with open("/proc/%d/cmdline" % pid, "rb") as f:
+            argv = [os.path.normpath(a.decode(errors="replace")) for a in f.read().split(b"\0") if a]
+    except (OSError, ValueError):
+        return False
+    lib = os.path.dirname(os.path.abspath(__file__))
+    want = [os.path.join(lib, "host-enter.sh"), os.path.normpath(host_dir)]
+    return any(argv[i:i + 2] == want for i in range(len(argv)))
+
+
+def url_host(ip):
+    return "[%s]" % ip if ":" in ip else ip
 
 
 def main():
@@ -53,11 +74,12 @@ def collect(state):
     ok = True
     cluster_ids = set()
     for spec in hosts:
-        name, ip = spec.split("=")
+        name, ip = spec.split("=", 1)
         pki = os.path.join(state, "hosts", name, "etc-kubernetes", "pki")
-        entry = {"name": name, "address": ip, "etcd": None, "standins": []}
+        power = powered_on(state, name)
+        entry = {"name": name, "address": ip, "power": "on" if power else "off", "etcd": None, "standins": []}
         try:
-            gw = Gateway(["https://%s:2379" % ip], os.path.join(pki, "etcd", "ca.crt"),
+            gw = Gateway(["https://%s:2379" % url_host(ip)], os.path.join(pki, "etcd", "ca.crt"),
                          os.path.join(pki, "etcd", "healthcheck-client.crt"),
                          os.path.join(pki, "etcd", "healthcheck-client.key"), timeout=3)
             st = gw.call("/v3/maintenance/status", {})
@@ -72,6 +94,8 @@ def collect(state):
             entry["etcd_error"] = str(e)
             ok = False
         try:
+            if not power:
+                raise OSError("powered off: its kubelet state is from before the cut")
             with open(os.path.join(state, "hosts", name, "var-lib", "kubelet-standin", "state.json")) as f:
                 for pod in json.load(f)["pods"]:
                     for c in pod["containers"]:
@@ -93,15 +117,18 @@ def show(report, as_json):
     else:
         print("lab: %d hosts, etcd %s, cluster %s" % (len(hosts), report["etcd_version"],
                                                       ",".join(report["cluster_ids"]) or "?"))
+        width = max([12] + [len(h["address"]) for h in hosts])
         for h in report["hosts"]:
             e = h["etcd"]
             if e:
                 etcd = "member %s%s rev %d keys %d" % (e["member_id"], " (leader)" if e["leader"] else "",
                                                        e["revision"], e["keys"]["/registry/"])
+            elif h["power"] == "off":
+                etcd = "POWERED OFF"
             else:
                 etcd = "etcd DOWN (%s)" % h.get("etcd_error", "?")
             running = [s["name"] for s in h["standins"] if s["state"] == "CONTAINER_RUNNING"]
-            print("  %-4s %-12s %s; running: %s" % (h["name"], h["address"], etcd, ", ".join(running) or "-"))
+            print("  %-4s %-*s %s; running: %s" % (h["name"], width, h["address"], etcd, ", ".join(running) or "-"))
 
 
 if __name__ == "__main__":

@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Drives lab/lab for tests, with its own state directory and addresses so a developer's own lab is left alone. A
- * net with a ':' is an IPv6 prefix (lab up --net6): host i is PREFIX::i, written [PREFIX::i] in URLs.
+ * Drives lab/lab for tests, with its own state directory and addresses so a developer's own lab is left alone.
+ * A net with a colon is an IPv6 prefix (lab up --net6): host N is then PREFIX::N.
  */
 public final class Lab implements AutoCloseable {
   private final Path state;
@@ -27,17 +27,17 @@ public final class Lab implements AutoCloseable {
     return state.resolve("inventory.ini");
   }
 
-  public boolean ipv6() {
-    return net.contains(":");
-  }
-
   public String address(int host) {
     return ipv6() ? net + "::" + host : net + "." + host;
   }
 
-  /** The address as it stands in a URL. */
+  /** Host N's address as it appears in a URL: bracketed for IPv6. */
   public String urlHost(int host) {
     return ipv6() ? "[" + address(host) + "]" : address(host);
+  }
+
+  public boolean ipv6() {
+    return net.contains(":");
   }
 
   public Map<String, String> env() {
