@@ -127,6 +127,29 @@ def stop(_signum, _frame):
     running = False
 
 
+class EtcdView:
+    """What a real apiserver's watch cache depends on: one cluster, revisions that only grow. Every answer's header
+    is checked and a breach is logged, so a test can prove no apiserver ever saw its etcd change cluster or go back
+    in revision (the restore must stop every apiserver before etcd changes under it)."""
+
+    def __init__(self):
+        self.cluster = None
+        self.revision = 0
+
+    def saw(self, answer):
+        header = (answer or {}).get("header", {})
+        cluster, revision = header.get("cluster_id"), int(header.get("revision", 0))
+        if cluster is None:
+            return
+        if self.cluster is None:
+            print("heartbeat: etcd cluster %s at revision %d" % (cluster, revision), flush=True)
+        elif cluster != self.cluster:
+            print("heartbeat: etcd cluster changed from %s to %s" % (self.cluster, cluster), flush=True)
+        elif revision < self.revision:
+            print("heartbeat: etcd revision went back from %d to %d" % (self.revision, revision), flush=True)
+        self.cluster, self.revision = cluster, max(self.revision, revision)
+
+
 def main():
     p = argparse.ArgumentParser(allow_abbrev=False)
     p.add_argument("--etcd-servers", required=True)
@@ -148,6 +171,7 @@ def main():
     lease = MasterLease(gw, args.advertise_address, args.secure_port) if args.advertise_address else None
     seq = 0
     failing = False
+    view = EtcdView()
     while running:
         if lease is not None:
             lease.tick()
@@ -155,7 +179,7 @@ def main():
         value = json.dumps({"host": host, "seq": seq, "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
                             "pid": os.getpid()})
         try:
-            gw.put(key, value)
+            view.saw(gw.put(key, value))
             last_ok["time"] = time.time()
             if failing:
                 print("heartbeat: etcd answers again at %s" % gw.endpoint(), flush=True)
