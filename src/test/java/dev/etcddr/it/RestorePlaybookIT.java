@@ -338,12 +338,16 @@ class RestorePlaybookIT {
     }
   }
 
-  /** Manifests (with content), per-restore folders, restored data dirs, and how many stops each kubelet logged. */
+  /**
+   * Manifests (with content), per-restore folders, data dirs, and how many stops each kubelet logged. The staging
+   * dir is left out: a copy of the snapshot staged in preflight is the one change a refused restore may leave.
+   */
   private String hostsState() throws Exception {
     StringBuilder sb = new StringBuilder();
     for (String h : HOSTS) {
       sb.append(h).append('\n').append(lab.ssh(h, "cd /etc/kubernetes && sha256sum manifests/*; ls -A /etc/kubernetes;"
-          + " ls -A /var/lib | grep -v kubelet-standin; ls -A /var/lib/etcd-dr").stdout());
+          + " ls -A /var/lib | grep -v kubelet-standin; ls -A /var/lib/etcd-dr | grep -vx incoming; ls -A /var/lib/etcd")
+          .stdout());
       long stops = Files.readAllLines(hostPath(h, "var-lib/kubelet-standin/kubelet.log")).stream()
           .filter(l -> l.contains(" stop ")).count();
       sb.append("stops ").append(stops).append('\n');
