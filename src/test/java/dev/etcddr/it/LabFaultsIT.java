@@ -129,6 +129,12 @@ class LabFaultsIT {
       assertEquals(0, boot.exitCode(), boot.stderr());
       assertFalse(lab.ssh("cp3", "crictl ps -a -q").requireSuccess().stdout().contains(etcdContainer),
           "crictl lists no container from before the cut");
+      // Even the kubelet state the cut left (the kubelet has rewritten its own by now) lists nothing on this boot.
+      Path stale = cp3.resolve("var-lib/stale-kubelet");
+      Files.createDirectories(stale);
+      Files.writeString(stale.resolve("state.json"), kubeletState);
+      assertEquals("", lab.ssh("cp3", "LAB_KUBELET_DIR=/var/lib/stale-kubelet crictl ps -a -q").requireSuccess()
+          .stdout(), "state from the boot before the cut is ignored");
       assertEquals("/dev/loop", lab.ssh("cp3", "findmnt -n -o SOURCE --mountpoint /var/lib/etcd").requireSuccess()
           .stdout().trim().replaceAll("\\d+$", ""), "the etcd disk is back on /var/lib/etcd");
       long start = System.nanoTime();
