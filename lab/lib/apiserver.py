@@ -13,8 +13,11 @@ real /readyz includes an etcd check), so a playbook can gate on /readyz with no 
 Like kube-apiserver's lease endpoint reconciler (--endpoint-reconciler-type=lease, the default) it keeps
 /registry/masterleases/<--advertise-address> on an etcd lease of MASTER_LEASE_TTL seconds, rewritten and renewed
 every MASTER_LEASE_INTERVAL seconds. A power cut leaves the key to expire with its lease; a graceful stop deletes
-it, as the real one removes its endpoint on shutdown. When etcd no longer knows the lease (expired while etcd
-was unreachable, or a restore) or renewing it failed (etcd down, restarted or another one), it grants a new one.
+it, as the real one removes its endpoint on shutdown. The real one attaches a freshly granted lease on most
+rewrites; the stand-in renews one lease with keepalive and grants a new one when etcd no longer knows it (expired
+while etcd was unreachable, or a restore), when renewing failed, or when it now talks to another etcd member
+than the one that granted it (its etcd restarted or went away). Either way the key is gone about
+MASTER_LEASE_TTL seconds after the last renewal.
 """
 import argparse
 import http.server
@@ -93,17 +96,23 @@ class MasterLease:
                                  "subsets": [{"addresses": [{"ip": ip}], "ports": [{"port": port, "protocol": "TCP"}]}]},
                                 separators=(",", ":"))
         self.lease = None
+        self.granted_by = None
         self.next_at = 0.0
 
     def tick(self):
         if time.time() < self.next_at:
             return
         try:
+            if self.lease is not None and self.gw.endpoint() != self.granted_by:
+                print("masterlease: now talking to %s, not %s; granting a new lease" % (self.gw.endpoint(),
+                                                                                       self.granted_by), flush=True)
+                self.lease = None
             if self.lease is not None and self.gw.lease_keepalive(self.lease) <= 0:
                 print("masterlease: lease %x is gone; granting a new one" % self.lease, flush=True)
                 self.lease = None
             if self.lease is None:
                 self.lease = self.gw.lease_grant(MASTER_LEASE_TTL)
+                self.granted_by = self.gw.endpoint()
                 print("masterlease: %s on new lease %x (TTL %ds) at %s" % (self.key, self.lease, MASTER_LEASE_TTL,
                                                                             self.gw.endpoint()), flush=True)
             self.gw.put(self.key, self.value, lease=self.lease)
