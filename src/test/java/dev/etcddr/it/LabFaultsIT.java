@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * filesystem of its own, and an IPv6 lab. One lab per test, shared by its checks, to keep the run short.
  */
 class LabFaultsIT {
-  private static final String NET = "127.0.24";
+  private static final String NET = "127.0.25";
   private static final String NET6 = "fd00:e7cd:25";
   private static final String PKI = "/etc/kubernetes/pki";
 
