@@ -122,8 +122,9 @@ class RestorePlaybookIT {
       Path faulty = hostPath("cp2", "var-lib/faulty-java");
       Files.writeString(faulty, """
           #!/bin/sh
-          # java, except that a restore is killed (SIGKILL) a moment after it starts
+          # java, except that a restore (not its dry run) is killed (SIGKILL) a moment after it starts
           case "$*" in
+            *"--dry-run"*) exec java "$@" ;;
             *"snapshot restore"*) java "$@" & pid=$!; sleep 0.3; kill -9 $pid; wait $pid; exit $? ;;
           esac
           exec java "$@"
