@@ -87,18 +87,17 @@ class RestorePlaybookIT {
       // refused before the outage: a manifest with --wal-dir (etcd's WAL where it is anyway, so etcd still runs)
       Path cp2Etcd = hostPath("cp2", "etc-kubernetes/manifests/etcd.yaml");
       String cp2Manifest = Files.readString(cp2Etcd);
-      Files.writeString(cp2Etcd, cp2Manifest.replace("    - --data-dir=/var/lib/etcd\n",
-          "    - --data-dir=/var/lib/etcd\n    - --wal-dir=/var/lib/etcd/member/wal\n"));
-      assertNotEquals(cp2Manifest, Files.readString(cp2Etcd), "the lab's manifest has the expected data-dir line");
-      waitForHealthy();
+      String withWalDir = cp2Manifest.replace("    - --data-dir=/var/lib/etcd\n",
+          "    - --data-dir=/var/lib/etcd\n    - --wal-dir=/var/lib/etcd/member/wal\n");
+      assertNotEquals(cp2Manifest, withWalDir, "the lab's manifest has the expected data-dir line");
+      rewriteEtcdManifest("cp2", withWalDir);
       before = hostsState();
       Proc.Result walDir = restore();
       assertNotEquals(0, walDir.exitCode());
       assertTrue(walDir.stdout().contains("the restore would fail, nothing was stopped")
           && walDir.stdout().contains("cp2") && walDir.stdout().contains("--wal-dir"), walDir.stdout());
       assertEquals(before, hostsState(), "a refusal in preflight stopped or changed something");
-      Files.writeString(cp2Etcd, cp2Manifest);
-      waitForHealthy();
+      rewriteEtcdManifest("cp2", cp2Manifest);
 
       // a hostile holder.json on cp2 is refused unread: its "pid" never reaches a shell on the controller
       Path pwned = work.resolve("pwned");
@@ -319,6 +318,18 @@ class RestorePlaybookIT {
       m.put(h, lab.ssh(h, "cd /etc/kubernetes/manifests && sha256sum *.yaml").requireSuccess().stdout());
     }
     return m;
+  }
+
+  /** Writes a host's etcd.yaml, waits until its kubelet restarted etcd for it and the cluster is healthy again. */
+  private void rewriteEtcdManifest(String host, String content) throws Exception {
+    Path log = hostPath(host, "var-lib/kubelet-standin/kubelet.log");
+    long stops = Files.readAllLines(log).stream().filter(l -> l.contains(" stopped etcd-")).count();
+    Files.writeString(hostPath(host, "etc-kubernetes/manifests/etcd.yaml"), content);
+    for (int i = 0; i < 60 && Files.readAllLines(log).stream().filter(l -> l.contains(" stopped etcd-")).count()
+        == stops; i++) {
+      Thread.sleep(500);
+    }
+    waitForHealthy();
   }
 
   /** Waits until the three members answer as one healthy cluster again (after a manifest change restarted one). */
