@@ -150,12 +150,12 @@ class LabIT {
 
   @Test
   void refuses_to_run_as_a_normal_user() throws IOException {
-    Lab lab = new Lab(work.resolve("user"), "127.0.7");
+    Lab lab = new Lab(work.resolve("user"), "127.0.14");
     Proc.Result r = Proc.run(List.of("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", "env",
         "LAB_STATE=" + lab.state(), dev.etcddr.testing.Repo.root().resolve("lab/lab").toString(), "up"));
     assertNotEquals(0, r.exitCode());
     assertTrue(r.stderr().contains("must run as root"), r.stderr());
-    assertNothingLeft(lab, "127.0.7");
+    assertNothingLeft(lab, "127.0.14");
   }
 
   private static void assertNothingLeft(Lab lab, String net) {

@@ -21,8 +21,13 @@ import java.util.stream.Collectors;
  * by PID.
  */
 public final class EtcdCluster implements AutoCloseable {
-  /** The default: members on 127.0.2.n, their alias addresses on 127.0.3.n. */
-  private static final String DEFAULT_SUBNET = "127.0.2";
+  /**
+   * The default: members on 127.0.2.n, their alias addresses on 127.0.3.n; in the second test JVM of a parallel
+   * run (failsafe's fork 2) 127.0.42.n and 127.0.43.n, so two forks never pick the same address.
+   */
+  private static final boolean SECOND_FORK = "2".equals(System.getProperty("etcddr.fork", "1"));
+  private static final String DEFAULT_SUBNET = SECOND_FORK ? "127.0.42" : "127.0.2";
+  private static final String DEFAULT_ALIAS_SUBNET = SECOND_FORK ? "127.0.43" : "127.0.3";
   private static final Map<String, AtomicInteger> NEXT_ADDRESS = new java.util.concurrent.ConcurrentHashMap<>();
 
   /**
@@ -117,7 +122,7 @@ public final class EtcdCluster implements AutoCloseable {
     for (int i = 0; i < size; i++) {
       int n = NEXT_ADDRESS.computeIfAbsent(subnet, s -> new AtomicInteger(10)).getAndIncrement();
       String ip = subnet + "." + n;
-      String alias = subnet.equals(DEFAULT_SUBNET) ? "127.0.3." + n : subnet + "." + (n + 100);
+      String alias = subnet.equals(DEFAULT_SUBNET) ? DEFAULT_ALIAS_SUBNET + "." + n : subnet + "." + (n + 100);
       String name = "m" + (i + 1);
       int client = firstPort == 0 ? freePort(ip) : firstPort + 2 * i;
       int peer = firstPort == 0 ? freePort(ip) : firstPort + 2 * i + 1;
