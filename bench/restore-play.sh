@@ -39,7 +39,8 @@ print("  %-22s %6.1f" % ("whole play", float(sys.argv[3]) - float(sys.argv[2])))
 PY
 if [ -n "${ANSIBLE_CALLBACKS_ENABLED:-}" ]; then
   echo "slowest tasks:"
-  sed -n '/^=====/,$p' "$work/restore.log" | grep -E ' -+ +[0-9.]+s$' | head -12
+  slowest=$(sed -n '/^=====/,$p' "$work/restore.log" | grep -E ' -+ +[0-9.]+s$' || true)
+  sed -n '1,12p' <<<"$slowest"
 fi
 t0=$(date +%s.%N)
 /opt/etcd-dr/etcd-3.5.16/usr/bin/etcdutl snapshot restore "$snapshot" --data-dir "$work/etcdutl-one" \
