@@ -137,7 +137,7 @@ public final class ClusterHealthCommand implements Callable<Integer> {
     ClusterHealth health = new ClusterHealth(context.clock());
     HealthReport report = wait == null ? health.check(request)
         : new HealthWait(context.clock(), d -> Thread.sleep(d.toMillis())).await(() -> health.check(request), wait,
-            POLL_INTERVAL, unreachableGrace == null ? Duration.ZERO : unreachableGrace);
+            POLL_INTERVAL, unreachableGrace == null ? Duration.ZERO : unreachableGrace, request.expectClusterId());
     HealthPrinter.print(report, countKeys, output.json(), spec.commandLine().getOut());
     if (!report.healthy()) {
       // The report is already out; an exception now would add a second JSON document to stdout.

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -32,15 +33,22 @@ public final class HealthWait {
    * @param wait how long to keep checking; the last report is returned when it runs out
    * @param interval the pause between checks
    * @param unreachableGrace give up once an endpoint stayed silent this long while another answered; zero = never
+   * @param expectClusterId give up at once when an endpoint answers for another cluster: a member's cluster ID is
+   *     written in its data, and waiting cannot change it
    */
   public HealthReport await(Supplier<HealthReport> check, Duration wait, Duration interval,
-      Duration unreachableGrace) {
+      Duration unreachableGrace, Optional<String> expectClusterId) {
     Instant deadline = clock.instant().plus(wait);
     Map<String, Instant> silentSince = new HashMap<>();
     while (true) {
       HealthReport report = check.get();
       if (report.healthy()) {
         return report;
+      }
+      if (expectClusterId.isPresent() && report.endpoints().stream().anyMatch(e -> e.reachable()
+          && !e.clusterId().equals(expectClusterId.get()))) {
+        return report.withProblem("an endpoint answers for another cluster than " + expectClusterId.get()
+            + ": no wait changes a member's cluster, so the wait ends here");
       }
       Instant now = clock.instant();
       boolean anyAnswered = false;

@@ -12,6 +12,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** The wait loop on a fake clock: healthy ends it, the deadline ends it, a member silent past the grace ends it. */
@@ -53,7 +54,8 @@ class HealthWaitTest {
   void returns_as_soon_as_the_cluster_is_healthy() {
     Deque<HealthReport> answers = new ArrayDeque<>(List.of(report(false, down(1), down(2)),
         report(false, up(1), down(2)), report(true, up(1), up(2))));
-    HealthReport r = wait.await(answers::pop, Duration.ofSeconds(60), Duration.ofSeconds(2), Duration.ofSeconds(30));
+    HealthReport r = wait.await(answers::pop, Duration.ofSeconds(60), Duration.ofSeconds(2), Duration.ofSeconds(30),
+        Optional.empty());
     assertTrue(r.healthy());
     assertEquals(Instant.parse("2026-12-01T00:00:04Z"), now);
   }
@@ -61,7 +63,7 @@ class HealthWaitTest {
   @Test
   void gives_up_at_the_deadline_with_the_last_report() {
     HealthReport r = wait.await(() -> report(false, up(1), up(2)), Duration.ofSeconds(10), Duration.ofSeconds(2),
-        Duration.ZERO);
+        Duration.ZERO, Optional.empty());
     assertFalse(r.healthy());
     assertEquals(List.of("not yet", "still unhealthy after --wait 10s"), r.problems());
     assertTrue(!now.isAfter(Instant.parse("2026-12-01T00:00:10Z")), now.toString());
@@ -70,7 +72,7 @@ class HealthWaitTest {
   @Test
   void gives_up_early_on_a_member_silent_while_the_others_answer() {
     HealthReport r = wait.await(() -> report(false, up(1), down(2)), Duration.ofSeconds(180), Duration.ofSeconds(2),
-        Duration.ofSeconds(20));
+        Duration.ofSeconds(20), Optional.empty());
     assertFalse(r.healthy());
     assertEquals("https://10.0.0.2:2379 has not answered for 20s while other members did (is its host down?):"
         + " gave up before the end of --wait 180s", r.problems().get(1));
@@ -80,7 +82,18 @@ class HealthWaitTest {
   @Test
   void no_early_end_while_nobody_answers() {
     HealthReport r = wait.await(() -> report(false, down(1), down(2)), Duration.ofSeconds(30), Duration.ofSeconds(2),
-        Duration.ofSeconds(10));
+        Duration.ofSeconds(10), Optional.empty());
     assertEquals("still unhealthy after --wait 30s", r.problems().get(1));
+  }
+
+  @Test
+  void ends_at_once_when_a_member_answers_for_another_cluster() {
+    EndpointReport other = EndpointReport.answered(new MemberStatus("https://10.0.0.2:2379", 0xbb, 2, "cp2", "3.5.16",
+        10, 20, 2, 4096, 0, List.of()));
+    HealthReport r = wait.await(() -> report(false, up(1), other), Duration.ofSeconds(180), Duration.ofSeconds(2),
+        Duration.ofSeconds(60), Optional.of(Ids.hex(0xaa)));
+    assertEquals("an endpoint answers for another cluster than 00000000000000aa: no wait changes a member's"
+        + " cluster, so the wait ends here", r.problems().get(1));
+    assertEquals(Instant.parse("2026-12-01T00:00:00Z"), now, "no waiting");
   }
 }

@@ -227,7 +227,37 @@ class RestorePlaybookIT {
       Map<String, String> inSnapshot = LabPlays.withoutStandIns(etcd.keys("/"));
       String oldCluster = clusterIds().get(0);
       damage(inSnapshot);
+      Map<String, String> damaged = LabPlays.withoutStandIns(etcd.keys("/"));
       long maxBefore = maxRevision();
+
+      // a member that starts on its OLD data after the restore (as when something swapped it back) is caught by
+      // the gate's cluster ID, and everything is rolled back
+      Path oldData = hostPath("cp2", "var-lib/swap-back-java");
+      Files.writeString(oldData, """
+          #!/bin/sh
+          # java, except that after the in-place restore the old member is put back under etcd's data dir
+          case "$*" in
+            *"--dry-run"*) exec java "$@" ;;
+            *"snapshot restore"*"--in-place"*)
+              java "$@" || exit $?
+              id=$(echo "$*" | sed -n 's/.*--restore-id \\([^ ]*\\).*/\\1/p')
+              mv /var/lib/etcd/member "/var/lib/etcd/etcd-dr-$id/swapped-away" &&
+                mv "/var/lib/etcd/etcd-dr-$id/original/member" /var/lib/etcd/member ;;
+            *) exec java "$@" ;;
+          esac
+          """);
+      oldData.toFile().setExecutable(true);
+      Path hostVars = lab.state().resolve("host_vars");
+      Files.createDirectories(hostVars);
+      Files.writeString(hostVars.resolve("cp2.yml"), "etcd_restore_java: /var/lib/swap-back-java\n");
+      Proc.Result wrong = restore("-e", "etcd_dr_restore_id=wrong34");
+      Files.delete(hostVars.resolve("cp2.yml"));
+      assertNotEquals(0, wrong.exitCode(), wrong.stdout());
+      assertTrue(wrong.stdout().replaceAll("\\s+", " ").contains("is not the expected cluster"), wrong.stdout());
+      assertEquals("rolled-back", json.readTree(controller.resolve("restores/wrong34.json").toFile()).get("outcome")
+          .asText());
+      assertEquals(List.of(oldCluster), clusterIds());
+      assertEquals(damaged, LabPlays.withoutStandIns(etcd.keys("/")));
 
       Proc.Result restored = restore("-e", "etcd_dr_restore_id=r34");
       assertEquals(0, restored.exitCode(), restored.stdout() + restored.stderr());
