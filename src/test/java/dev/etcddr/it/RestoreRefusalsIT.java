@@ -79,7 +79,8 @@ class RestoreRefusalsIT {
         "--initial-advertise-peer-urls", "https://10.0.0.1:2380");
     refused(9, "do not match member 'm1'", "--name", "m1", "--initial-cluster", cluster,
         "--initial-advertise-peer-urls", "https://10.0.0.9:2380");
-    refused(9, "must name host:port", "--name", "m1", "--initial-cluster", "m1=https://10.0.0.1",
+    refused(9, "--initial-cluster entry 'm1=https://10.0.0.1': URL 'https://10.0.0.1': no port", "--name", "m1",
+        "--initial-cluster", "m1=https://10.0.0.1",
         "--initial-advertise-peer-urls", "https://10.0.0.1");
     refused(9, "must be scheme://host:port with no path", "--name", "m1", "--initial-cluster",
         "m1=https://10.0.0.1:2380/x", "--initial-advertise-peer-urls", "https://10.0.0.1:2380/x");
