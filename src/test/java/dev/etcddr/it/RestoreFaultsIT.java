@@ -140,7 +140,7 @@ class RestoreFaultsIT {
     for (int i = 1; i <= 2; i++) {
       assertEquals("ok", plays.readyz(i), phase + ": apiserver on " + lab.urlHost(i));
     }
-    System.out.println("RestoreFaultsIT " + lab.state().getParent().getFileName() + " " + phase + ": the play ended,"
+    System.out.println("RestoreFaultsIT (" + (lab.ipv6() ? "IPv6" : "IPv4") + " lab) " + phase + ": the play ended,"
         + " surviving apiservers ready, " + seconds + " s after the power cut");
     assertTrue(seconds <= READY_AFTER_CUT_SECONDS, phase + ": the play ended (apiservers ready) " + seconds
         + " s after the cut");
