@@ -51,7 +51,7 @@ class RestoreFaultsIT {
         etcd.put("/registry/configmaps/late/k" + i, "written after the backup");
       }
       Map<String, String> damaged = LabPlays.withoutStandIns(etcd.keys("/"));
-      Map<String, String> manifests = manifestHashes();
+      Map<String, String> manifests = plays.sha256(HOSTS, "/etc/kubernetes/manifests/*.yaml");
       Map<String, String> dbInodes = dbInodes();
 
       cutOneHostAndRecover("stop", "Wait until none of them runs: etcd", 0, oldCluster, damaged, dbInodes);
@@ -87,7 +87,7 @@ class RestoreFaultsIT {
       assertNotEquals(oldCluster, ids.get(0));
       assertEquals(HOSTS, etcd.memberNames());
       assertEquals(inSnapshot, LabPlays.withoutStandIns(etcd.keys("/")));
-      assertEquals(manifests, manifestHashes(), "the manifests are byte-for-byte as before");
+      assertEquals(manifests, plays.sha256(HOSTS, "/etc/kubernetes/manifests/*.yaml"), "the manifests are byte-for-byte as before");
       // the old db was renamed aside on its own filesystem, never copied: same inode, same device
       String doneId = restoreId(done.stdout());
       for (String h : HOSTS) {
@@ -230,14 +230,6 @@ class RestoreFaultsIT {
     Map<String, String> m = new TreeMap<>();
     for (String h : HOSTS) {
       m.put(h, inode(h, "/var/lib/etcd/member/snap/db"));
-    }
-    return m;
-  }
-
-  private Map<String, String> manifestHashes() {
-    Map<String, String> m = new TreeMap<>();
-    for (String h : HOSTS) {
-      m.put(h, lab.ssh(h, "cd /etc/kubernetes/manifests && sha256sum *.yaml").requireSuccess().stdout());
     }
     return m;
   }

@@ -164,11 +164,11 @@ class RestorePlaybookIT {
           """);
       slow.toFile().setExecutable(true);
       Files.writeString(hostVars.resolve("cp1.yml"), "etcd_restore_java: /var/lib/slow-java\n");
-      Map<String, String> manifestsBefore = manifestHashes();
+      Map<String, String> manifestsBefore = plays.sha256(HOSTS, "/etc/kubernetes/manifests/etcd.yaml");
       Proc.Result again = restore("-e", "etcd_dr_restore_id=final1");
       Files.delete(hostVars.resolve("cp1.yml"));
       assertEquals(0, again.exitCode(), again.stdout() + again.stderr());
-      assertEquals(manifestsBefore, manifestHashes(), "the restore changed an etcd manifest");
+      assertEquals(manifestsBefore, plays.sha256(HOSTS, "/etc/kubernetes/manifests/etcd.yaml"), "the restore changed an etcd manifest");
       for (String h : HOSTS) {
         assertTrue(Files.isDirectory(hostPath(h, "var-lib/etcd/etcd-dr-final1/original/member/wal")),
             h + ": the old member is kept inside the data dir");
@@ -342,15 +342,6 @@ class RestorePlaybookIT {
       }
     }
     return max;
-  }
-
-  /** SHA-256 of every host's etcd manifest (where its --data-dir and the data hostPath are). */
-  private Map<String, String> manifestHashes() {
-    Map<String, String> m = new java.util.TreeMap<>();
-    for (String h : HOSTS) {
-      m.put(h, lab.ssh(h, "sha256sum /etc/kubernetes/manifests/etcd.yaml").requireSuccess().stdout());
-    }
-    return m;
   }
 
   /** Writes a host's etcd.yaml, waits until its kubelet restarted etcd for it and the cluster is healthy again. */

@@ -90,14 +90,7 @@ public final class EtcdCluster implements AutoCloseable {
    * must keep to an address range of their own.
    */
   public static EtcdCluster start(EtcdVersion version, Path dir, int size, String subnet) throws IOException {
-    EtcdCluster cluster = prepare(version, dir, size, subnet);
-    try {
-      cluster.startAll();
-      return cluster;
-    } catch (IOException | RuntimeException | Error e) {
-      cluster.close();
-      throw e;
-    }
+    return startedOrClosed(prepare(version, dir, size, subnet));
   }
 
   /**
@@ -148,7 +141,11 @@ public final class EtcdCluster implements AutoCloseable {
       String name = "m" + (i + 1);
       members.add(new Member(name, host, null, client, peer, dir.resolve(name)));
     }
-    EtcdCluster cluster = prepared(version, dir, members);
+    return startedOrClosed(prepared(version, dir, members));
+  }
+
+  /** Starts every member of a prepared cluster; on any failure stops what was started and rethrows. */
+  private static EtcdCluster startedOrClosed(EtcdCluster cluster) throws IOException {
     try {
       cluster.startAll();
       return cluster;

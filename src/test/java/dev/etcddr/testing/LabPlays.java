@@ -108,6 +108,15 @@ public final class LabPlays {
     }
   }
 
+  /** `sha256sum` of the files matching a glob on each host, by host (what "byte for byte unchanged" compares). */
+  public Map<String, String> sha256(List<String> hosts, String glob) {
+    Map<String, String> m = new TreeMap<>();
+    for (String h : hosts) {
+      m.put(h, lab.ssh(h, "sha256sum " + glob).requireSuccess().stdout());
+    }
+    return m;
+  }
+
   /** The keys without those the stand-ins write themselves (they come and go with the apiservers). */
   public static Map<String, String> withoutStandIns(Map<String, String> keys) {
     Map<String, String> m = new TreeMap<>(keys);
