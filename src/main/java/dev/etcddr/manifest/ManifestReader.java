@@ -118,6 +118,33 @@ public final class ManifestReader {
     return Optional.empty();
   }
 
+  /**
+   * The kube-apiserver container's address and port flags. The values are the host's word: an address must be
+   * made of address characters and the port a number from 1 to 65535, or the manifest is refused.
+   */
+  public ApiserverManifest readApiserver(Path path) {
+    JsonNode pod = parse(path);
+    for (JsonNode c : pod.path("spec").path("containers")) {
+      if (c.path("name").asText("").equals("kube-apiserver")) {
+        List<String> argv = new ArrayList<>();
+        c.path("command").forEach(n -> argv.add(n.asText()));
+        c.path("args").forEach(n -> argv.add(n.asText()));
+        CommandFlags flags = new CommandFlags(argv);
+        Optional<String> address = flags.get("advertise-address");
+        if (address.isPresent() && !address.get().matches("[0-9A-Za-z.:-]{1,253}")) {
+          throw new ManifestException(path, "--advertise-address '" + address.get() + "' is not an IP address");
+        }
+        Optional<String> port = flags.get("secure-port");
+        if (port.isPresent() && !(port.get().matches("[0-9]{1,5}") && Integer.parseInt(port.get()) >= 1
+            && Integer.parseInt(port.get()) <= 65535)) {
+          throw new ManifestException(path, "--secure-port '" + port.get() + "' is not a port number (1-65535)");
+        }
+        return new ApiserverManifest(path, address, port.map(Integer::parseInt));
+      }
+    }
+    throw new ManifestException(path, "has no container named kube-apiserver");
+  }
+
   private JsonNode parse(Path path) {
     return load(path).tree();
   }
