@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.etcddr.Json;
 import dev.etcddr.remote.StoreOperations;
 import dev.etcddr.snapshot.RetentionPlanner;
+import dev.etcddr.snapshot.SetCopy;
 import dev.etcddr.snapshot.StoredSnapshot;
 import java.io.PrintWriter;
 import java.util.List;
@@ -28,7 +29,33 @@ final class StorePrinter {
       return;
     }
     out.println("stored " + r.file() + " and its sidecar in " + r.location());
+    details(r.files(), out);
     out.flush();
+  }
+
+  static void print(StoreOperations.PullResult r, boolean asJson, PrintWriter out) {
+    if (asJson) {
+      json(r, out);
+      return;
+    }
+    out.println("pulled " + r.file() + " into " + r.dir());
+    details(r.files(), out);
+    out.flush();
+  }
+
+  /** Only what an operator would want to know: files that were already there, resumed, or started again. */
+  private static void details(List<SetCopy.CopiedFile> files, PrintWriter out) {
+    for (SetCopy.CopiedFile f : files) {
+      if (f.alreadyThere()) {
+        out.println("  " + f.file() + ": already there (same size and sha256)");
+      }
+      if (f.resumedFrom() > 0) {
+        out.println("  " + f.file() + ": resumed from byte " + f.resumedFrom());
+      }
+      if (f.restarted() != null) {
+        out.println("  " + f.file() + ": " + f.restarted());
+      }
+    }
   }
 
   /** Stable JSON of one stored snapshot. */

@@ -2,6 +2,7 @@ package dev.etcddr.remote;
 
 import dev.etcddr.snapshot.InputFileException;
 import dev.etcddr.snapshot.RetentionPlanner;
+import dev.etcddr.snapshot.SetCopy;
 import dev.etcddr.snapshot.SnapshotName;
 import dev.etcddr.snapshot.SnapshotStore;
 import dev.etcddr.snapshot.StoredSnapshot;
@@ -22,8 +23,15 @@ public final class StoreOperations {
     this.timeout = timeout;
   }
 
-  /** What a push did. */
-  public record PushResult(String location, String file, boolean verified) {}
+  /**
+   * What a push did. {@code verified}: every file arrived with the size and SHA-256 its sidecar gives (or was
+   * already there with them); {@code files} says how each one got there.
+   */
+  public record PushResult(String location, String file, boolean verified, List<SetCopy.CopiedFile> files) {}
+
+  /** What a pull did, as for a push. */
+  public record PullResult(String location, String file, String dir, boolean verified,
+      List<SetCopy.CopiedFile> files) {}
 
   public PushResult push(Path snapshot, String location) {
     if (!Files.isRegularFile(snapshot)) {
@@ -39,8 +47,8 @@ public final class StoreOperations {
           + " `snapshot save` after the checksum passed)");
     }
     try (SnapshotStore store = Stores.open(location, identity, knownHosts, timeout)) {
-      store.upload(snapshot);
-      return new PushResult(store.location(), snapshot.getFileName().toString(), true);
+      List<SetCopy.CopiedFile> files = store.upload(snapshot);
+      return new PushResult(store.location(), snapshot.getFileName().toString(), true, files);
     }
   }
 
@@ -61,9 +69,13 @@ public final class StoreOperations {
     }
   }
 
-  public void pull(String name, String location, Path dir) {
+  public PullResult pull(String name, String location, Path dir) {
+    if (SnapshotName.parse(name).isEmpty()) {
+      throw new InputFileException(name + ": not a default snapshot name (etcd-<cluster>-<time>-r<rev>-<member>.db)");
+    }
     try (SnapshotStore store = Stores.open(location, identity, knownHosts, timeout)) {
-      store.download(name, dir);
+      List<SetCopy.CopiedFile> files = store.download(name, dir);
+      return new PullResult(store.location(), name, dir.toAbsolutePath().normalize().toString(), true, files);
     }
   }
 }
