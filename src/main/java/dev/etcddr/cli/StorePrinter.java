@@ -3,6 +3,7 @@ package dev.etcddr.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.etcddr.Json;
 import dev.etcddr.remote.StoreOperations;
+import dev.etcddr.snapshot.LatestSnapshot;
 import dev.etcddr.snapshot.RetentionPlanner;
 import dev.etcddr.snapshot.SetCopy;
 import dev.etcddr.snapshot.StoredSnapshot;
@@ -56,6 +57,23 @@ final class StorePrinter {
         out.println("  " + f.file() + ": " + f.restarted());
       }
     }
+  }
+
+  /** Stable JSON of {@code snapshot latest}. */
+  record LatestView(String store, String file, String path, String clusterId, String clusterName, String takenAt,
+      long revision, String member, long size, String sha256, String checked, List<LatestSnapshot.Skipped> skipped) {}
+
+  static void print(LatestSnapshot l, boolean asJson, PrintWriter out, PrintWriter err) {
+    if (asJson) {
+      json(new LatestView(l.store(), l.file(), l.path().map(Object::toString).orElse(null),
+          String.format("%016x", l.name().clusterId()), l.clusterName(), l.name().takenAt().toString(),
+          l.name().revision(), l.name().member(), l.size(), l.sha256(), l.checked(), l.skipped()), out);
+      return;
+    }
+    l.skipped().forEach(s -> err.println("skipped " + s.file() + ": " + s.reason()));
+    err.flush();
+    out.println(l.path().map(Object::toString).orElse(l.file()));
+    out.flush();
   }
 
   /** Stable JSON of one stored snapshot. */

@@ -1,6 +1,8 @@
 package dev.etcddr.remote;
 
 import dev.etcddr.snapshot.InputFileException;
+import dev.etcddr.snapshot.LatestPicker;
+import dev.etcddr.snapshot.LatestSnapshot;
 import dev.etcddr.snapshot.RetentionPlanner;
 import dev.etcddr.snapshot.SetCopy;
 import dev.etcddr.snapshot.SnapshotName;
@@ -11,7 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
-/** The store verbs the CLI offers: push, list, prune, pull — one call each, one store per call. */
+/** The store verbs the CLI offers: push, list, prune, pull, latest — one call each, one store per call. */
 public final class StoreOperations {
   private final Path identity;
   private final Path knownHosts;
@@ -76,6 +78,13 @@ public final class StoreOperations {
     try (SnapshotStore store = Stores.open(location, identity, knownHosts, timeout)) {
       List<SetCopy.CopiedFile> files = store.download(name, dir);
       return new PullResult(store.location(), name, dir.toAbsolutePath().normalize().toString(), true, files);
+    }
+  }
+
+  /** The newest snapshot of the store whose set is proven intact; see {@link LatestPicker}. */
+  public LatestSnapshot latest(String location) {
+    try (SnapshotStore store = Stores.open(location, identity, knownHosts, timeout)) {
+      return LatestPicker.pick(store);
     }
   }
 }

@@ -214,6 +214,32 @@ class SftpStoreIT {
   }
 
   @Test
+  void latest_over_sftp_hashes_the_candidates_and_has_no_local_path() throws Exception {
+    List<Path> files = backups();
+    try (SftpServer server = SftpServer.start(work.resolve("sshd"))) {
+      Path remoteDir = work.resolve("remote-latest");
+      String url = server.url(remoteDir);
+      for (Path f : files) {
+        assertEquals(0, CliRun.of(store(server, "snapshot", "push", f.toString(), "--to", url)).exitCode());
+      }
+      Path newest = remoteDir.resolve(files.get(3).getFileName());
+      byte[] rotten = Files.readAllBytes(newest);
+      rotten[100] ^= 1;
+      Files.write(newest, rotten);
+      CliRun r = CliRun.of(store(server, "snapshot", "latest", url, "-o", "json"));
+      assertEquals(0, r.exitCode(), r.toString());
+      JsonNode j = json.readTree(r.out());
+      assertEquals(files.get(2).getFileName().toString(), j.get("file").asText());
+      assertTrue(j.get("path").isNull(), r.out());
+      assertEquals(SnapshotSets.sha256(files.get(2)), j.get("sha256").asText());
+      assertEquals("size+sha256", j.get("checked").asText());
+      assertEquals(files.get(3).getFileName().toString(), j.get("skipped").get(0).get("file").asText());
+      CliRun text = CliRun.of(store(server, "snapshot", "latest", url));
+      assertEquals(files.get(2).getFileName() + System.lineSeparator(), text.out());
+    }
+  }
+
+  @Test
   void a_changed_host_key_is_refused_and_nothing_is_uploaded() throws Exception {
     Path f = backups().get(0);
     try (SftpServer server = SftpServer.start(work.resolve("sshd"))) {
