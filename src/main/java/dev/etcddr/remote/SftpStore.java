@@ -11,7 +11,6 @@ import dev.etcddr.snapshot.SnapshotStore;
 import dev.etcddr.snapshot.StoreSide;
 import dev.etcddr.snapshot.StoredSnapshot;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -3,6 +3,7 @@ package dev.etcddr.snapshot;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -42,7 +43,7 @@ public interface StoreSide {
   boolean local();
 
   /** The file as a path on this host, when it is one. */
-  Optional<java.nio.file.Path> localPath(String name);
+  Optional<Path> localPath(String name);
 
   /** The exception (with this side's exit code) for an I/O failure while {@code doing}. */
   RuntimeException failure(String doing, IOException e);
