@@ -20,8 +20,8 @@ final class SavePrinter {
       }
     } else {
       out.printf("saved %s%n", result.snapshot());
-      out.printf("  from member %s (%s) at %s, etcd %s, cluster %s%n", m.memberName(), m.memberId(), m.endpoint(),
-          m.etcdVersion(), m.clusterId());
+      out.printf("  from member %s (%s) at %s, etcd %s, cluster %s%s%n", m.memberName(), m.memberId(), m.endpoint(),
+          m.etcdVersion(), m.clusterId(), m.clusterName() == null ? "" : " (" + m.clusterName() + ")");
       out.printf("  revision %d, raft index %d, %s, sha256 %s (trailer verified)%n", m.revision(), m.raftIndex(),
           Sizes.human(m.fileSize()), m.sha256());
       out.printf("  sidecar %s%n", result.sidecar());

@@ -8,7 +8,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "snapshot", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
     description = "Take, check and restore etcd snapshots.", subcommands = {SnapshotSaveCommand.class, SnapshotStatusCommand.class, SnapshotVerifyCommand.class,
         SnapshotRestoreCommand.class, SnapshotDrillCommand.class,
-        SnapshotPushCommand.class, SnapshotListCommand.class, SnapshotPruneCommand.class, SnapshotPullCommand.class})
+        SnapshotPushCommand.class, SnapshotListCommand.class, SnapshotLatestCommand.class, SnapshotPruneCommand.class,
+        SnapshotPullCommand.class})
 public final class SnapshotCommand implements Runnable {
   @Spec
   CommandSpec spec;

@@ -12,9 +12,15 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "push", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
     description = {
-      "Copy a snapshot and its sidecar into a store: a directory, or sftp://user@host[:port]/dir. Each file appears"
-          + " under its final name only when complete (NAME.part first, size checked, renamed); running it again after"
-          + " a dropped connection resumes; an existing file of another size is never replaced.",
+      "Copy a snapshot with its bundle and sidecar (last) into a store: a directory, or"
+          + " sftp://user@host[:port]/dir, created with its parents (0700) if missing. Each file goes to NAME.part and"
+          + " is renamed only when its size and SHA-256 equal the sidecar's (a local store hashes the stored file; SFTP"
+          + " compares the remote size and hashes the bytes sent); otherwise the .part is removed (exit 6).",
+      "A file already in the store is never replaced: with the same size and SHA-256 (read back and hashed) it is"
+          + " kept, otherwise the push is refused (exit 7) - the same size alone is not enough.",
+      "Running it again after a dropped connection resumes a NAME.part only when its NAME.part.src record names the"
+          + " same size and SHA-256; a .part without one is discarded, and a resumed file that fails the check is"
+          + " copied again from 0, once. -o json says per file: already_there, resumed_from, restarted.",
       "",
       "Examples:",
       "  etcd-dr snapshot push /var/lib/etcd-dr/snapshots/etcd-…-cp1.db --to /backup/etcd",

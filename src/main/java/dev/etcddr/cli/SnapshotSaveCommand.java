@@ -53,6 +53,12 @@ public final class SnapshotSaveCommand implements Callable<Integer> {
           + " encryption config a restored cluster cannot read its encrypted Secrets.")
   boolean bundle;
 
+  @Option(names = "--cluster-name", paramLabel = "NAME",
+      description = "Your name for this cluster (etcd has none), recorded in the sidecar as cluster_name and shown by"
+          + " `snapshot latest`: letters, digits and ._- (up to 63, starting with a letter or digit). The file name"
+          + " keeps the cluster ID.")
+  String clusterName;
+
   @Mixin
   AccessMixin access;
 
@@ -68,9 +74,14 @@ public final class SnapshotSaveCommand implements Callable<Integer> {
     if (file != null && spec.commandLine().getParseResult().hasMatchedOption("--dir")) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give FILE or --dir, not both");
     }
+    if (clusterName != null && !SaveRequest.CLUSTER_NAME.matcher(clusterName).matches()) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--cluster-name '" + clusterName
+          + "': use letters, digits and . _ - (1 to 63 characters, the first a letter or digit)");
+    }
     var progress = new SaveProgressPrinter(spec.commandLine().getErr(), context.terminal() && !output.json());
     SaveResult result = new SnapshotSaver(context.clock(), VersionProvider.version())
-        .save(new SaveRequest(access.toOptions(), Optional.ofNullable(file), dir, force, bundle), progress);
+        .save(new SaveRequest(access.toOptions(), Optional.ofNullable(file), dir, force, bundle,
+            Optional.ofNullable(clusterName)), progress);
     SavePrinter.print(result, output.json(), spec.commandLine().getOut());
     return ExitCodes.OK;
   }

@@ -8,9 +8,9 @@ import com.jcraft.jsch.SftpATTRS;
 import com.jcraft.jsch.SftpException;
 import dev.etcddr.snapshot.SnapshotName;
 import dev.etcddr.snapshot.SnapshotStore;
+import dev.etcddr.snapshot.StoreSide;
 import dev.etcddr.snapshot.StoredSnapshot;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -22,8 +22,8 @@ import java.util.Set;
 
 /**
  * A directory on an SFTP server (OpenSSH's sftp subsystem). Key authentication only; the server's host key must be
- * in the given known_hosts, and a changed or unknown key is refused before anything is sent. Uploads go to
- * {@code NAME.part} (resumed if an earlier run was cut off), are checked for size, then renamed.
+ * in the given known_hosts, and a changed or unknown key is refused before anything is sent. Copies in and out are
+ * checked against the sidecar by {@link dev.etcddr.snapshot.SetCopy}; the directory is created only by a push.
  */
 public final class SftpStore implements SnapshotStore {
   private final SftpLocation where;
@@ -54,9 +54,7 @@ public final class SftpStore implements SnapshotStore {
       session.connect((int) timeout.toMillis());
       ChannelSftp sftp = (ChannelSftp) session.openChannel("sftp");
       sftp.connect((int) timeout.toMillis());
-      SftpStore store = new SftpStore(where, session, sftp);
-      store.ensureDir();
-      return store;
+      return new SftpStore(where, session, sftp);
     } catch (JSchException e) {
       if (session != null) {
         session.disconnect();
@@ -87,25 +85,6 @@ public final class SftpStore implements SnapshotStore {
     return "SFTP to " + where + " failed: " + m;
   }
 
-  private void ensureDir() {
-    try {
-      SftpATTRS a = sftp.stat(where.dir());
-      if (!a.isDir()) {
-        throw new RemoteStoreException(where + ": " + where.dir() + " is not a directory");
-      }
-    } catch (SftpException e) {
-      if (e.id != ChannelSftp.SSH_FX_NO_SUCH_FILE) {
-        throw new RemoteStoreException(where + ": " + e.getMessage(), e);
-      }
-      try {
-        sftp.mkdir(where.dir());
-        sftp.chmod(0700, where.dir());
-      } catch (SftpException mk) {
-        throw new RemoteStoreException(where + ": cannot create " + where.dir() + ": " + mk.getMessage(), mk);
-      }
-    }
-  }
-
   @Override
   public String location() {
     return where.toString();
@@ -132,50 +111,20 @@ public final class SftpStore implements SnapshotStore {
       out.sort(Comparator.comparing(StoredSnapshot::takenAt).reversed());
       return out;
     } catch (SftpException e) {
+      if (e.id == ChannelSftp.SSH_FX_NO_SUCH_FILE) {
+        return List.of(); // as for a local store: nothing pushed there yet
+      }
       throw new RemoteStoreException("cannot list " + where + ": " + e.getMessage(), e);
     }
   }
 
   @Override
-  public void put(Path file) {
-    String name = file.getFileName().toString();
-    try {
-      long size = Files.size(file);
-      Optional<SftpATTRS> existing = stat(remote(name));
-      if (existing.isPresent()) {
-        if (existing.get().getSize() == size) {
-          return; // already there from an earlier run
-        }
-        throw new RemoteStoreException(where + ": " + name + " exists with another size ("
-            + existing.get().getSize() + " bytes, local " + size + "); not replacing it");
-      }
-      String part = remote(name + ".part");
-      Optional<SftpATTRS> partial = stat(part);
-      int mode = partial.isPresent() && partial.get().getSize() <= size ? ChannelSftp.RESUME : ChannelSftp.OVERWRITE;
-      sftp.put(file.toString(), part, mode);
-      long uploaded = stat(part).map(SftpATTRS::getSize).orElse(-1L);
-      if (uploaded != size) {
-        throw new RemoteStoreException(where + ": " + name + " arrived with " + uploaded + " bytes, expected " + size);
-      }
-      sftp.chmod(0600, part);
-      sftp.rename(part, remote(name));
-    } catch (SftpException e) {
-      throw new RemoteStoreException("uploading " + name + " to " + where + " failed: " + e.getMessage()
-          + " (run again to resume)", e);
-    } catch (java.io.IOException e) {
-      throw new RemoteStoreException("cannot read " + file + ": " + e.getMessage(), e);
-    }
+  public StoreSide side() {
+    return new SftpSide(where, sftp);
   }
 
   private Optional<SftpATTRS> stat(String path) throws SftpException {
-    try {
-      return Optional.of(sftp.stat(path));
-    } catch (SftpException e) {
-      if (e.id == ChannelSftp.SSH_FX_NO_SUCH_FILE) {
-        return Optional.empty();
-      }
-      throw e;
-    }
+    return SftpSide.stat(sftp, path);
   }
 
   @Override
@@ -186,25 +135,6 @@ public final class SftpStore implements SnapshotStore {
       }
     } catch (SftpException e) {
       throw new RemoteStoreException("cannot delete " + fileName + " from " + where + ": " + e.getMessage(), e);
-    }
-  }
-
-  @Override
-  public void download(String name, Path dir) {
-    try {
-      Files.createDirectories(dir);
-      for (String n : SnapshotStore.setOf(name)) {
-        if (stat(remote(n)).isEmpty()) {
-          continue;
-        }
-        Path part = dir.resolve(n + ".part");
-        sftp.get(remote(n), part.toString());
-        Files.move(part, dir.resolve(n), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-      }
-    } catch (SftpException e) {
-      throw new RemoteStoreException("downloading " + name + " from " + where + " failed: " + e.getMessage(), e);
-    } catch (java.io.IOException e) {
-      throw new RemoteStoreException("cannot write into " + dir + ": " + e.getMessage(), e);
     }
   }
 

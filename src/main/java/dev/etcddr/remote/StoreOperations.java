@@ -1,7 +1,10 @@
 package dev.etcddr.remote;
 
 import dev.etcddr.snapshot.InputFileException;
+import dev.etcddr.snapshot.LatestPicker;
+import dev.etcddr.snapshot.LatestSnapshot;
 import dev.etcddr.snapshot.RetentionPlanner;
+import dev.etcddr.snapshot.SetCopy;
 import dev.etcddr.snapshot.SnapshotName;
 import dev.etcddr.snapshot.SnapshotStore;
 import dev.etcddr.snapshot.StoredSnapshot;
@@ -10,7 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
-/** The store verbs the CLI offers: push, list, prune, pull — one call each, one store per call. */
+/** The store verbs the CLI offers: push, list, prune, pull, latest — one call each, one store per call. */
 public final class StoreOperations {
   private final Path identity;
   private final Path knownHosts;
@@ -22,8 +25,15 @@ public final class StoreOperations {
     this.timeout = timeout;
   }
 
-  /** What a push did. */
-  public record PushResult(String location, String file, boolean verified) {}
+  /**
+   * What a push did. {@code verified}: every file arrived with the size and SHA-256 its sidecar gives (or was
+   * already there with them); {@code files} says how each one got there.
+   */
+  public record PushResult(String location, String file, boolean verified, List<SetCopy.CopiedFile> files) {}
+
+  /** What a pull did, as for a push. */
+  public record PullResult(String location, String file, String dir, boolean verified,
+      List<SetCopy.CopiedFile> files) {}
 
   public PushResult push(Path snapshot, String location) {
     if (!Files.isRegularFile(snapshot)) {
@@ -39,8 +49,8 @@ public final class StoreOperations {
           + " `snapshot save` after the checksum passed)");
     }
     try (SnapshotStore store = Stores.open(location, identity, knownHosts, timeout)) {
-      store.upload(snapshot);
-      return new PushResult(store.location(), snapshot.getFileName().toString(), true);
+      List<SetCopy.CopiedFile> files = store.upload(snapshot);
+      return new PushResult(store.location(), snapshot.getFileName().toString(), true, files);
     }
   }
 
@@ -61,9 +71,20 @@ public final class StoreOperations {
     }
   }
 
-  public void pull(String name, String location, Path dir) {
+  public PullResult pull(String name, String location, Path dir) {
+    if (SnapshotName.parse(name).isEmpty()) {
+      throw new InputFileException(name + ": not a default snapshot name (etcd-<cluster>-<time>-r<rev>-<member>.db)");
+    }
     try (SnapshotStore store = Stores.open(location, identity, knownHosts, timeout)) {
-      store.download(name, dir);
+      List<SetCopy.CopiedFile> files = store.download(name, dir);
+      return new PullResult(store.location(), name, dir.toAbsolutePath().normalize().toString(), true, files);
+    }
+  }
+
+  /** The newest snapshot of the store whose set is proven intact; see {@link LatestPicker}. */
+  public LatestSnapshot latest(String location) {
+    try (SnapshotStore store = Stores.open(location, identity, knownHosts, timeout)) {
+      return LatestPicker.pick(store);
     }
   }
 }

@@ -3,8 +3,6 @@ package dev.etcddr.snapshot;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -47,23 +45,8 @@ public final class LocalStore implements SnapshotStore {
   }
 
   @Override
-  public void put(Path file) {
-    Path target = dir.resolve(file.getFileName());
-    try {
-      Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-      if (Files.exists(target)) {
-        if (Files.size(target) == Files.size(file)) {
-          return; // already there from an earlier run
-        }
-        throw new OutputRefusedException(target + " exists with another size; not replacing it");
-      }
-      Path part = dir.resolve(file.getFileName() + ".part");
-      Files.copy(file, part, StandardCopyOption.REPLACE_EXISTING);
-      Files.setPosixFilePermissions(part, PosixFilePermissions.fromString("rw-------"));
-      Files.move(part, target, StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException e) {
-      throw new OutputRefusedException("cannot store " + file.getFileName() + " in " + dir + ": " + e.getMessage(), e);
-    }
+  public StoreSide side() {
+    return new LocalSide(dir);
   }
 
   @Override
@@ -73,11 +56,6 @@ public final class LocalStore implements SnapshotStore {
     } catch (IOException e) {
       throw new OutputRefusedException("cannot delete " + fileName + " from " + dir + ": " + e.getMessage(), e);
     }
-  }
-
-  @Override
-  public void download(String name, Path target) {
-    new LocalStore(target).upload(dir.resolve(name));
   }
 
   @Override

@@ -17,6 +17,8 @@ package dev.etcddr.snapshot;
  *     past it) and in sidecars written before it was recorded
  * @param hashKvCompactRevision the source's compacted revision when it hashed: HashKV covers only what compaction
  *     kept, so a restored member's hash is comparable only at the same compacted revision; null with hashKv
+ * @param clusterName the name the operator gave with {@code snapshot save --cluster-name} (etcd has none), or null;
+ *     sidecars written before it was recorded lack it and read as null
  */
 public record SnapshotMetadata(
     String format,
@@ -37,6 +39,7 @@ public record SnapshotMetadata(
     String bundleSha256,
     String encryptionConfig,
     Long hashKv,
-    Long hashKvCompactRevision) {
+    Long hashKvCompactRevision,
+    String clusterName) {
   public static final String FORMAT = "etcd-dr.snapshot/v1";
 }

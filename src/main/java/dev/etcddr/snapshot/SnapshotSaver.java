@@ -130,7 +130,7 @@ public final class SnapshotSaver {
           toolVersion, bundle.map(b -> b.file().getFileName().toString()).orElse(null),
           bundle.map(BundleWriter.Bundle::sha256).orElse(null),
           bundle.flatMap(BundleWriter.Bundle::encryptionConfig).orElse(null), hashKv.map(HashKv::hash).orElse(null),
-          hashKv.map(HashKv::compactRevision).orElse(null));
+          hashKv.map(HashKv::compactRevision).orElse(null), request.clusterName().orElse(null));
       Path sidecar = target.resolveSibling(target.getFileName() + ".json");
       try {
         publish(snapshotPart, target, sidecar, meta, request.force());

@@ -29,7 +29,8 @@ class CliTest {
   void every_command_has_help_with_the_exit_codes() {
     for (List<String> cmd : List.<List<String>>of(List.of(), List.of("manifest"), List.of("manifest", "show"),
         List.of("snapshot"), List.of("snapshot", "save"), List.of("snapshot", "status"),
-        List.of("snapshot", "verify"), List.of("cluster"), List.of("cluster", "health"))) {
+        List.of("snapshot", "verify"), List.of("snapshot", "latest"), List.of("snapshot", "push"),
+        List.of("snapshot", "pull"), List.of("cluster"), List.of("cluster", "health"))) {
       String[] args = java.util.stream.Stream.concat(cmd.stream(), java.util.stream.Stream.of("--help"))
           .toArray(String[]::new);
       CliRun r = CliRun.of(args);

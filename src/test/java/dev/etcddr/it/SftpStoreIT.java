@@ -11,10 +11,13 @@ import dev.etcddr.snapshot.SnapshotName;
 import dev.etcddr.testing.EtcdVersion;
 import dev.etcddr.testing.SftpServer;
 import dev.etcddr.testing.SnapshotFixtures;
+import dev.etcddr.testing.SnapshotSets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -27,7 +30,10 @@ class SftpStoreIT {
 
   private final ObjectMapper json = new ObjectMapper();
 
-  /** Four real snapshot files with default names an hour apart, each with a sidecar. */
+  /**
+   * Four real snapshot files with default names an hour apart, each with a sidecar whose size and SHA-256 are
+   * computed here (MessageDigest), not by the code under test.
+   */
   private List<Path> backups() throws Exception {
     Path src = SnapshotFixtures.of(EtcdVersion.V3_5).snapshots().get("one-key");
     List<Path> out = new ArrayList<>();
@@ -35,9 +41,7 @@ class SftpStoreIT {
     for (int i = 0; i < 4; i++) {
       String name = new SnapshotName(0xabcdefL, Instant.parse("2026-11-27T10:00:00Z").plusSeconds(3600L * i),
           9 + i, "cp1").fileName();
-      Files.copy(src, dir.resolve(name));
-      Files.writeString(dir.resolve(name + ".json"), "{\"file\":\"" + name + "\"}");
-      out.add(dir.resolve(name));
+      out.add(SnapshotSets.write(dir, name, Files.readAllBytes(src)));
     }
     return out;
   }
@@ -85,18 +89,153 @@ class SftpStoreIT {
   }
 
   @Test
-  void a_leftover_part_file_is_resumed_and_the_final_name_appears_only_when_complete() throws Exception {
+  void a_leftover_part_without_its_record_is_discarded_and_the_final_name_appears_only_when_complete()
+      throws Exception {
     Path f = backups().get(0);
     try (SftpServer server = SftpServer.start(work.resolve("sshd"))) {
       Path remoteDir = Files.createDirectories(work.resolve("remote-resume"));
       byte[] all = Files.readAllBytes(f);
-      Files.write(remoteDir.resolve(f.getFileName() + ".part"), java.util.Arrays.copyOf(all, all.length / 3));
+      Files.write(remoteDir.resolve(f.getFileName() + ".part"), Arrays.copyOf(all, all.length / 3));
       assertTrue(CliRun.of(store(server, "snapshot", "list", server.url(remoteDir), "-o", "json")).out()
           .contains("\"snapshots\" : [ ]"), "a .part is not a snapshot");
-      CliRun r = CliRun.of(store(server, "snapshot", "push", f.toString(), "--to", server.url(remoteDir)));
+      CliRun r = CliRun.of(store(server, "snapshot", "push", f.toString(), "--to", server.url(remoteDir), "-o",
+          "json"));
       assertEquals(0, r.exitCode(), r.toString());
-      assertEquals(-1, Files.mismatch(f, remoteDir.resolve(f.getFileName())));
+      JsonNode copied = json.readTree(r.out()).get("files").get(0);
+      assertEquals(0, copied.get("resumed_from").asLong(), r.out());
+      assertTrue(copied.get("restarted").asText().contains("no record"), r.out());
+      assertEquals(SnapshotSets.sha256(f), SnapshotSets.sha256(remoteDir.resolve(f.getFileName())));
       assertFalse(Files.exists(remoteDir.resolve(f.getFileName() + ".part")));
+    }
+  }
+
+  private static String record(Path f) throws Exception {
+    return "{\"file\":\"" + f.getFileName() + "\",\"size\":" + Files.size(f) + ",\"sha256\":\""
+        + SnapshotSets.sha256(f) + "\"}\n";
+  }
+
+  @Test
+  void a_part_with_its_record_is_resumed_over_sftp_and_one_with_other_bytes_is_copied_again() throws Exception {
+    List<Path> files = backups();
+    try (SftpServer server = SftpServer.start(work.resolve("sshd"))) {
+      Path remoteDir = Files.createDirectories(work.resolve("remote-resume"));
+      Path good = files.get(0);
+      byte[] all = Files.readAllBytes(good);
+      Files.write(remoteDir.resolve(good.getFileName() + ".part"), Arrays.copyOf(all, all.length / 3));
+      Files.writeString(remoteDir.resolve(good.getFileName() + ".part.src"), record(good));
+      CliRun r = CliRun.of(store(server, "snapshot", "push", good.toString(), "--to", server.url(remoteDir), "-o",
+          "json"));
+      assertEquals(0, r.exitCode(), r.toString());
+      JsonNode copied = json.readTree(r.out()).get("files").get(0);
+      assertEquals(all.length / 3, copied.get("resumed_from").asLong(), r.out());
+      assertTrue(copied.get("restarted").isNull(), r.out());
+      assertEquals(SnapshotSets.sha256(all), SnapshotSets.sha256(remoteDir.resolve(good.getFileName())));
+
+      // The record matches but the bytes do not: the final check catches it, and it is copied again from 0.
+      Path other = files.get(1);
+      byte[] wrong = Arrays.copyOf(Files.readAllBytes(other), all.length / 2);
+      wrong[wrong.length / 2] ^= 1;
+      Files.write(remoteDir.resolve(other.getFileName() + ".part"), wrong);
+      Files.writeString(remoteDir.resolve(other.getFileName() + ".part.src"), record(other));
+      r = CliRun.of(store(server, "snapshot", "push", other.toString(), "--to", server.url(remoteDir), "-o",
+          "json"));
+      assertEquals(0, r.exitCode(), r.toString());
+      copied = json.readTree(r.out()).get("files").get(0);
+      assertEquals(0, copied.get("resumed_from").asLong(), r.out());
+      assertTrue(copied.get("restarted").asText().contains("held other bytes"), r.out());
+      assertEquals(SnapshotSets.sha256(other), SnapshotSets.sha256(remoteDir.resolve(other.getFileName())));
+      try (Stream<Path> s = Files.list(remoteDir)) {
+        assertEquals(4, s.count(), "two pairs, no .part or record left");
+      }
+    }
+  }
+
+  @Test
+  void push_to_a_missing_cluster_directory_creates_it_and_refuses_a_same_size_impostor() throws Exception {
+    List<Path> files = backups();
+    try (SftpServer server = SftpServer.start(work.resolve("sshd"))) {
+      Path base = work.resolve("remote-base");
+      Path clusterDir = base.resolve("prod-1");
+      CliRun r = CliRun.of(store(server, "snapshot", "push", files.get(0).toString(), "--to",
+          server.url(clusterDir)));
+      assertEquals(0, r.exitCode(), r.toString());
+      for (Path d : List.of(base, clusterDir)) {
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(d)), d.toString());
+      }
+      Path f = files.get(1);
+      byte[] impostor = Files.readAllBytes(f);
+      impostor[impostor.length - 1] ^= 1;
+      Files.write(clusterDir.resolve(f.getFileName()), impostor);
+      r = CliRun.of(store(server, "snapshot", "push", f.toString(), "--to", server.url(clusterDir)));
+      assertEquals(7, r.exitCode(), r.toString());
+      assertTrue(r.err().contains(SnapshotSets.sha256(impostor)) && r.err().contains(SnapshotSets.sha256(f)),
+          r.err());
+      assertEquals(SnapshotSets.sha256(impostor), SnapshotSets.sha256(clusterDir.resolve(f.getFileName())),
+          "not replaced");
+      assertFalse(Files.exists(clusterDir.resolve(f.getFileName() + ".json")));
+    }
+  }
+
+  @Test
+  void pull_over_sftp_checks_what_arrived_and_never_replaces_a_local_file() throws Exception {
+    List<Path> files = backups();
+    try (SftpServer server = SftpServer.start(work.resolve("sshd"))) {
+      Path remoteDir = work.resolve("remote-pull");
+      String url = server.url(remoteDir);
+      for (Path f : files.subList(0, 2)) {
+        assertEquals(0, CliRun.of(store(server, "snapshot", "push", f.toString(), "--to", url)).exitCode());
+      }
+      String name = files.get(0).getFileName().toString();
+      Path into = work.resolve("pulled");
+      CliRun r = CliRun.of(store(server, "snapshot", "pull", name, "--from", url, "--to", into.toString(), "-o",
+          "json"));
+      assertEquals(0, r.exitCode(), r.toString());
+      assertEquals(SnapshotSets.sha256(files.get(0)), SnapshotSets.sha256(into.resolve(name)));
+      r = CliRun.of(store(server, "snapshot", "pull", name, "--from", url, "--to", into.toString(), "-o", "json"));
+      assertEquals(0, r.exitCode(), r.toString());
+      assertTrue(json.readTree(r.out()).get("files").get(0).get("already_there").asBoolean(), r.out());
+
+      Files.write(into.resolve(name), "something else".getBytes());
+      r = CliRun.of(store(server, "snapshot", "pull", name, "--from", url, "--to", into.toString()));
+      assertEquals(7, r.exitCode(), r.toString());
+      assertEquals("something else", Files.readString(into.resolve(name)), "not replaced");
+
+      // Rot in the store, same size: only the hash of what arrived can tell.
+      String second = files.get(1).getFileName().toString();
+      byte[] rotten = Files.readAllBytes(remoteDir.resolve(second));
+      rotten[rotten.length / 2] ^= 0x10;
+      Files.write(remoteDir.resolve(second), rotten);
+      r = CliRun.of(store(server, "snapshot", "pull", second, "--from", url, "--to", into.toString()));
+      assertEquals(6, r.exitCode(), r.toString());
+      assertTrue(r.err().contains(second) && r.err().contains(SnapshotSets.sha256(rotten)), r.err());
+      assertFalse(Files.exists(into.resolve(second)));
+      assertFalse(Files.exists(into.resolve(second + ".part")));
+    }
+  }
+
+  @Test
+  void latest_over_sftp_hashes_the_candidates_and_has_no_local_path() throws Exception {
+    List<Path> files = backups();
+    try (SftpServer server = SftpServer.start(work.resolve("sshd"))) {
+      Path remoteDir = work.resolve("remote-latest");
+      String url = server.url(remoteDir);
+      for (Path f : files) {
+        assertEquals(0, CliRun.of(store(server, "snapshot", "push", f.toString(), "--to", url)).exitCode());
+      }
+      Path newest = remoteDir.resolve(files.get(3).getFileName());
+      byte[] rotten = Files.readAllBytes(newest);
+      rotten[100] ^= 1;
+      Files.write(newest, rotten);
+      CliRun r = CliRun.of(store(server, "snapshot", "latest", url, "-o", "json"));
+      assertEquals(0, r.exitCode(), r.toString());
+      JsonNode j = json.readTree(r.out());
+      assertEquals(files.get(2).getFileName().toString(), j.get("file").asText());
+      assertTrue(j.get("path").isNull(), r.out());
+      assertEquals(SnapshotSets.sha256(files.get(2)), j.get("sha256").asText());
+      assertEquals("size+sha256", j.get("checked").asText());
+      assertEquals(files.get(3).getFileName().toString(), j.get("skipped").get(0).get("file").asText());
+      CliRun text = CliRun.of(store(server, "snapshot", "latest", url));
+      assertEquals(files.get(2).getFileName() + System.lineSeparator(), text.out());
     }
   }
 
