@@ -1,6 +1,7 @@
 package dev.etcddr.cli;
 
 import dev.etcddr.EtcdDrException;
+import dev.etcddr.HeapExhaustedException;
 import dev.etcddr.Json;
 import java.io.PrintWriter;
 import java.lang.reflect.Constructor;
@@ -19,6 +20,7 @@ public final class EtcdDrCli {
     cli.setUsageHelpWidth(100);
     cli.setOut(out);
     cli.setErr(err);
+    cli.setExecutionStrategy(EtcdDrCli::run);
     cli.setExecutionExceptionHandler(EtcdDrCli::handle);
     cli.setExitCodeExceptionMapper(e -> ExitCodes.of(e).code());
     applyExitCodeHelp(cli);
@@ -31,12 +33,55 @@ public final class EtcdDrCli {
   }
 
   /**
+   * picocli hands Exceptions to {@link #handle} but lets Errors through; running out of heap is the operator's to
+   * fix, with its own exit code and message, so it goes to the handler too. By the time it is caught here the
+   * command's data is unreachable, so the message and the JSON error can be allocated.
+   */
+  private static int run(ParseResult parsed) {
+    try {
+      return new CommandLine.RunLast().execute(parsed);
+    } catch (OutOfMemoryError e) {
+      ParseResult leaf = leaf(parsed);
+      throw new CommandLine.ExecutionException(leaf.commandSpec().commandLine(), "out of memory",
+          new HeapExhaustedException(leaf.commandSpec().qualifiedName(), e));
+    }
+  }
+
+  /**
+   * For threads other than main (gRPC, Netty): an uncaught OutOfMemoryError there would end that thread only and
+   * leave main waiting on it, so the process halts with the out-of-memory code; anything else is printed as the
+   * JVM prints it. The message is made now, while there is heap to make it.
+   */
+  public static Thread.UncaughtExceptionHandler uncaughtHandler(PrintWriter err) {
+    String message = "etcd-dr: error: " + HeapExhaustedException.message("etcd-dr", HeapExhaustedException
+        .heapSetting());
+    return (thread, e) -> {
+      if (!ExitCodes.outOfMemory(e)) {
+        err.print("Exception in thread \"" + thread.getName() + "\" ");
+        e.printStackTrace(err);
+        err.flush();
+        return;
+      }
+      try {
+        err.println(message);
+        err.flush();
+      } finally {
+        // halt, not exit: shutdown hooks and other threads may need the heap there is none of.
+        Runtime.getRuntime().halt(ExitCodes.OUT_OF_MEMORY);
+      }
+    };
+  }
+
+  /**
    * Every failure ends here: an expected one as a one-line message (and, with -o json, a JSON error object on
    * stdout so playbooks need not read stderr); anything else as an internal error with its stack trace only when
    * ETCD_DR_DEBUG is set.
    */
   private static int handle(Exception e, CommandLine cl, ParseResult parsed) {
     ExitCodes.Failure failure = ExitCodes.of(e);
+    if (failure.code() == ExitCodes.OUT_OF_MEMORY && !(e instanceof HeapExhaustedException)) {
+      e = new HeapExhaustedException(cl.getCommandSpec().qualifiedName(), e);
+    }
     PrintWriter err = cl.getErr();
     if (e instanceof CommandLine.ParameterException pe) {
       // Flag combinations checked inside a command are usage errors like any picocli parse error.
@@ -66,11 +111,16 @@ public final class EtcdDrCli {
     return failure.code();
   }
 
-  private static boolean wantsJson(ParseResult parsed) {
+  private static ParseResult leaf(ParseResult parsed) {
     ParseResult leaf = parsed;
     while (leaf.hasSubcommand()) {
       leaf = leaf.subcommand();
     }
+    return leaf;
+  }
+
+  private static boolean wantsJson(ParseResult parsed) {
+    ParseResult leaf = leaf(parsed);
     return leaf.hasMatchedOption("--output") && leaf.matchedOptionValue("--output", OutputFormat.text)
         == OutputFormat.json;
   }

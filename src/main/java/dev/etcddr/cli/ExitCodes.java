@@ -1,6 +1,7 @@
 package dev.etcddr.cli;
 
 import dev.etcddr.EtcdDrException;
+import dev.etcddr.HeapExhaustedException;
 import dev.etcddr.drill.EtcdBinaryException;
 import dev.etcddr.etcd.EtcdUnavailableException;
 import dev.etcddr.manifest.ManifestException;
@@ -29,6 +30,7 @@ public final class ExitCodes {
   public static final int REMOTE_STORE = 10;
   public static final int ETCD_BINARY = 11;
   public static final int DATA_DIR = 12;
+  public static final int OUT_OF_MEMORY = 13;
 
   private ExitCodes() {}
 
@@ -36,6 +38,9 @@ public final class ExitCodes {
   public record Failure(int code, String kind) {}
 
   public static Failure of(Throwable e) {
+    if (outOfMemory(e)) {
+      return new Failure(OUT_OF_MEMORY, "out_of_memory");
+    }
     if (e instanceof picocli.CommandLine.ParameterException) {
       return new Failure(USAGE, "usage");
     }
@@ -75,6 +80,19 @@ public final class ExitCodes {
     return new Failure(INTERNAL, "internal");
   }
 
+  /**
+   * Whether the JVM ran out of heap, here or in a cause: an exhausted heap fails whatever was running (a gRPC
+   * stream, a future), and the fix is the heap, not what failed.
+   */
+  static boolean outOfMemory(Throwable e) {
+    for (int depth = 0; e != null && depth < 16; e = e.getCause(), depth++) {
+      if (e instanceof OutOfMemoryError || e instanceof HeapExhaustedException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** For picocli's exit code section of --help. */
   static Map<String, String> helpList() {
     Map<String, String> m = new LinkedHashMap<>();
@@ -92,6 +110,7 @@ public final class ExitCodes {
     m.put("11", "no usable etcd binary for the drill (--etcd, ETCD_DR_ETCD, PATH)");
     m.put("12", "data dir not in a state an in-place restore or rollback can act on (no member dir, member or WAL"
         + " on another filesystem or behind a link, nothing to roll back to)");
+    m.put("13", "out of memory: the JVM heap (-Xmx) is too small for this input; give it more");
     return m;
   }
 }

@@ -54,7 +54,8 @@ public final class Restorer {
         throw new OutputRefusedException("disk full while building " + target + "; nothing was kept", e);
       }
       throw new OutputRefusedException("building " + target + " failed: " + why + "; nothing was kept", e);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
+      // An Error too: out of heap, the caller reports it and exits, and nothing may be left behind either.
       deleteTree(temp);
       throw e;
     }

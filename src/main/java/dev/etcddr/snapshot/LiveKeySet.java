@@ -5,35 +5,81 @@ import java.util.Arrays;
 
 /**
  * The set of live user keys etcdutl 3.6 counts, kept as 64-bit fingerprints in an open-addressing table: 8 bytes a
- * key instead of the key itself, so a db with millions of keys is counted in a few tens of MB. Two distinct keys
- * sharing a fingerprint (odds ~n²/2^65) would be counted once.
+ * slot instead of the key itself. Two distinct keys sharing a fingerprint (odds ~n²/2^65) would be counted once.
  *
- * <p>A tagged set also keeps a small int per key (its group, see {@link KeyGroups}: 4 more bytes a key) and the
- * live count of each tag, so per-group counts need no second table and no key text.
+ * <p>A tagged set also keeps a small tag per key (its group, see {@link KeyGroups}) and the live count of each tag,
+ * so per-group counts need no second table and no key text. Tags are 2 bytes a slot (widened to 4 only if a
+ * prefix ever has more than 65 534 tags), so a tagged slot is 10 bytes.
+ *
+ * <p>Memory is sized up front, not discovered by doubling: the table is built for the number of keys the caller
+ * expects (an upper bound, the revision count of the db) at a load of 0.8, so 5 M keys take 50 MB untagged, 63 MB
+ * tagged, and are never copied into a second table. It is stored in 256 KiB chunks, which a small heap can place
+ * anywhere (one huge array needs that much contiguous free heap). A set may own one {@code partition} of the
+ * fingerprints out of {@code partitions}: counting in several passes over the db, one partition each, keeps the
+ * table within any heap. If the expectation is wrong (a damaged db), the table still grows, by half.
  */
 final class LiveKeySet {
   /** The tag of a key counted in no group. */
   static final int UNTAGGED = -1;
 
+  /** Slot bytes: a fingerprint, plus a 2-byte tag when tagged. */
+  static final int SLOT_BYTES = 8;
+  static final int TAG_BYTES = 2;
+
+  private static final double LOAD = 0.8;
+  private static final int CHUNK_BITS = 15;
+  private static final int CHUNK = 1 << CHUNK_BITS;
   private static final long EMPTY = 0;
   private static final long REMOVED = 1;
+
   private final boolean tagged;
-  private long[] slots = new long[1 << 12];
-  private int[] tags;
+  private final int partition;
+  private final int partitions;
+  private long[][] slots;
+  private char[][] tags; // tag + 1 (0: untagged), while every tag fits
+  private int[][] wideTags; // the same, once one does not
+  private long capacity;
+  private long used; // slots not EMPTY: live and REMOVED
+  private long live;
   private long[] liveByTag = new long[0];
-  private int used;
-  private int live;
 
   LiveKeySet() {
     this(false);
   }
 
   LiveKeySet(boolean tagged) {
-    this.tagged = tagged;
-    this.tags = tagged ? new int[slots.length] : null;
+    this(tagged, 0, 0, 1);
   }
 
-  int size() {
+  /** A set sized for {@code expectedKeys} keys of partition {@code partition} (of {@code partitions}). */
+  LiveKeySet(boolean tagged, long expectedKeys, int partition, int partitions) {
+    if (partition < 0 || partition >= partitions) {
+      throw new IllegalArgumentException("partition " + partition + " of " + partitions);
+    }
+    this.tagged = tagged;
+    this.partition = partition;
+    this.partitions = partitions;
+    allocate(capacityFor(expectedKeys));
+  }
+
+  /** Heap bytes of a set sized for {@code keys} keys. */
+  static long bytesFor(long keys, boolean tagged) {
+    return capacityFor(keys) * (SLOT_BYTES + (tagged ? TAG_BYTES : 0));
+  }
+
+  /** Slots for that many keys at the load factor: whole chunks, at least one. */
+  private static long capacityFor(long keys) {
+    long chunks = Math.max(1, ((long) Math.ceil(keys / LOAD) + CHUNK - 1) >> CHUNK_BITS);
+    // index() multiplies 32 bits of fingerprint by the capacity in a long: it must stay below 2^31.
+    return Math.min(chunks, (Integer.MAX_VALUE >> CHUNK_BITS)) << CHUNK_BITS;
+  }
+
+  /** Slots in the table now: unchanged from the constructor's unless more keys came than expected. */
+  long capacity() {
+    return capacity;
+  }
+
+  long size() {
     return live;
   }
 
@@ -49,14 +95,17 @@ final class LiveKeySet {
   /** Adds a key, or gives a live key its new tag (a later put of a key may attach or drop a lease). */
   void add(ByteBuffer key, int tag) {
     long f = fingerprint(key);
-    int mask = slots.length - 1;
-    int tombstone = -1;
-    for (int i = mix(f) & mask; ; i = (i + 1) & mask) {
-      long s = slots[i];
+    if (!mine(f)) {
+      return;
+    }
+    long tombstone = -1;
+    for (long i = index(f); ; i = next(i)) {
+      long s = slot(i);
       if (s == f) {
-        if (tagged && tags[i] != tag) {
-          countTag(tags[i], -1);
-          tags[i] = tag;
+        int old = tag(i);
+        if (tagged && old != tag) {
+          countTag(old, -1);
+          setTag(i, tag);
           countTag(tag, 1);
         }
         return;
@@ -64,18 +113,18 @@ final class LiveKeySet {
       if (s == REMOVED && tombstone < 0) {
         tombstone = i;
       } else if (s == EMPTY) {
-        int at = tombstone >= 0 ? tombstone : i;
-        slots[at] = f;
+        long at = tombstone >= 0 ? tombstone : i;
+        setSlot(at, f);
         if (tombstone < 0) {
           used++;
         }
         if (tagged) {
-          tags[at] = tag;
+          setTag(at, tag);
           countTag(tag, 1);
         }
         live++;
-        if (used * 2 > slots.length) {
-          grow();
+        if (used > capacity * LOAD) {
+          rehash();
         }
         return;
       }
@@ -84,13 +133,15 @@ final class LiveKeySet {
 
   void remove(ByteBuffer key) {
     long f = fingerprint(key);
-    int mask = slots.length - 1;
-    for (int i = mix(f) & mask; ; i = (i + 1) & mask) {
-      long s = slots[i];
+    if (!mine(f)) {
+      return;
+    }
+    for (long i = index(f); ; i = next(i)) {
+      long s = slot(i);
       if (s == f) {
-        slots[i] = REMOVED;
+        setSlot(i, REMOVED);
         if (tagged) {
-          countTag(tags[i], -1);
+          countTag(tag(i), -1);
         }
         live--;
         return;
@@ -98,6 +149,97 @@ final class LiveKeySet {
       if (s == EMPTY) {
         return;
       }
+    }
+  }
+
+  private boolean mine(long f) {
+    return partitions == 1 || Long.remainderUnsigned(f, partitions) == partition;
+  }
+
+  /** The high 32 bits scaled to the capacity (which need not be a power of two); {@link #mine} uses all 64. */
+  private long index(long f) {
+    return ((f >>> 32) * capacity) >>> 32;
+  }
+
+  private long next(long i) {
+    return i + 1 == capacity ? 0 : i + 1;
+  }
+
+  private long slot(long i) {
+    return slots[(int) (i >>> CHUNK_BITS)][(int) (i & (CHUNK - 1))];
+  }
+
+  private void setSlot(long i, long f) {
+    slots[(int) (i >>> CHUNK_BITS)][(int) (i & (CHUNK - 1))] = f;
+  }
+
+  private int tag(long i) {
+    if (!tagged) {
+      return UNTAGGED;
+    }
+    int c = (int) (i >>> CHUNK_BITS);
+    int j = (int) (i & (CHUNK - 1));
+    return (wideTags != null ? wideTags[c][j] : tags[c][j]) - 1;
+  }
+
+  private void setTag(long i, int tag) {
+    int c = (int) (i >>> CHUNK_BITS);
+    int j = (int) (i & (CHUNK - 1));
+    if (wideTags == null && tag + 1 > Character.MAX_VALUE) {
+      widenTags();
+    }
+    if (wideTags != null) {
+      wideTags[c][j] = tag + 1;
+    } else {
+      tags[c][j] = (char) (tag + 1);
+    }
+  }
+
+  /** Chunk by chunk, so only one chunk is held twice. */
+  private void widenTags() {
+    wideTags = new int[tags.length][];
+    for (int c = 0; c < tags.length; c++) {
+      wideTags[c] = new int[CHUNK];
+      for (int j = 0; j < CHUNK; j++) {
+        wideTags[c][j] = tags[c][j];
+      }
+      tags[c] = null;
+    }
+    tags = null;
+  }
+
+  private void allocate(long newCapacity) {
+    int chunks = (int) (newCapacity >> CHUNK_BITS);
+    capacity = newCapacity;
+    slots = new long[chunks][CHUNK];
+    tags = tagged && wideTags == null ? new char[chunks][CHUNK] : null;
+    wideTags = tagged && wideTags != null ? new int[chunks][CHUNK] : null;
+    used = 0;
+  }
+
+  /** Only when more keys came than expected, or deletes left too many tombstones: the old table is read once. */
+  private void rehash() {
+    long[][] oldSlots = slots;
+    char[][] oldTags = tags;
+    int[][] oldWide = wideTags;
+    allocate(capacityFor(Math.max((long) (live * 1.5), (long) (capacity * LOAD))));
+    for (int c = 0; c < oldSlots.length; c++) {
+      for (int j = 0; j < CHUNK; j++) {
+        long f = oldSlots[c][j];
+        if (f == EMPTY || f == REMOVED) {
+          continue;
+        }
+        long i = index(f);
+        while (slot(i) != EMPTY) {
+          i = next(i);
+        }
+        setSlot(i, f);
+        if (tagged) {
+          setTag(i, (oldWide != null ? oldWide[c][j] : oldTags[c][j]) - 1);
+        }
+        used++;
+      }
+      oldSlots[c] = null; // each chunk may go as soon as it is copied
     }
   }
 
@@ -111,35 +253,8 @@ final class LiveKeySet {
     liveByTag[tag] += delta;
   }
 
-  private void grow() {
-    long[] old = slots;
-    int[] oldTags = tags;
-    slots = new long[old.length * 2];
-    tags = tagged ? new int[slots.length] : null;
-    used = 0;
-    int mask = slots.length - 1;
-    for (int j = 0; j < old.length; j++) {
-      long f = old[j];
-      if (f != EMPTY && f != REMOVED) {
-        int i = mix(f) & mask;
-        while (slots[i] != EMPTY) {
-          i = (i + 1) & mask;
-        }
-        slots[i] = f;
-        if (tagged) {
-          tags[i] = oldTags[j];
-        }
-        used++;
-      }
-    }
-  }
-
-  private static int mix(long f) {
-    return (int) (f ^ (f >>> 29) ^ (f >>> 47));
-  }
-
   /** FNV-1a 64 with a final avalanche; never EMPTY or REMOVED. */
-  private static long fingerprint(ByteBuffer key) {
+  static long fingerprint(ByteBuffer key) {
     long h = 0xcbf29ce484222325L;
     for (int i = key.position(); i < key.limit(); i++) {
       h ^= key.get(i) & 0xff;

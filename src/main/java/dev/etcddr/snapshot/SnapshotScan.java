@@ -42,6 +42,9 @@ public final class SnapshotScan {
       Optional<Map<String, Long>> keyCounts,
       Optional<Map<String, Long>> unleasedKeyCounts) {}
 
+  private static final ByteBuffer KEY_BUCKET = ByteBuffer.wrap("key".getBytes(StandardCharsets.US_ASCII))
+      .asReadOnlyBuffer();
+
   private SnapshotScan() {}
 
   public static Result scan(BoltFile db) throws IOException {
@@ -50,13 +53,21 @@ public final class SnapshotScan {
 
   /** @param groups when present, live keys under its prefix are also counted per group */
   public static Result scan(BoltFile db, Optional<KeyGroups> groups) throws IOException {
+    return scan(db, groups, LiveKeyPlan.budget(Runtime.getRuntime().maxMemory()));
+  }
+
+  /** @param setBudget heap bytes the live-key set may take; see {@link LiveKeyPlan} */
+  static Result scan(BoltFile db, Optional<KeyGroups> groups, long setBudget) throws IOException {
     CRC32C crc = new CRC32C();
     long[] totalKey = {0};
     long[] revision = {0};
     long[] revisionKeys = {0};
     long[] malformed = {0};
     String[] firstMalformed = {null};
-    LiveKeySet live = new LiveKeySet(groups.isPresent());
+    boolean tagged = groups.isPresent();
+    LiveKeyPlan plan = LiveKeyPlan.of(db.entryCount("key").orElse(0), tagged, setBudget);
+    // In an array so that the first pass's set can be let go before the next pass allocates its own.
+    LiveKeySet[] live = {new LiveKeySet(tagged, plan.keysPerPass(), 0, plan.passes())};
     GroupTags tags = new GroupTags();
     List<String> buckets = new ArrayList<>();
     List<String> nonBuckets = new ArrayList<>();
@@ -91,16 +102,7 @@ public final class SnapshotScan {
             }
             return;
           }
-          ByteBuffer userKey = KeyValueField.key(v);
-          if (userKey != null) {
-            if (k.remaining() == 18) {
-              live.remove(userKey);
-            } else if (groups.isPresent()) {
-              live.add(userKey, tags.of(groups.get().groupOf(userKey), KeyValueField.lease(v) != 0));
-            } else {
-              live.add(userKey);
-            }
-          }
+          track(live[0], groups, tags, k, v);
         };
         case "meta" -> (k, v, sub) -> {
           counting.visit(k, v, sub);
@@ -109,11 +111,43 @@ public final class SnapshotScan {
         default -> counting;
       };
     });
+    long[] byTag = new long[0];
+    long liveKeys = 0;
+    for (int pass = 0; pass < plan.passes(); pass++) {
+      if (pass > 0) {
+        // Only bucket key is visited; the structure and every other number came with the first pass.
+        live[0] = new LiveKeySet(tagged, plan.keysPerPass(), pass, plan.passes());
+        BoltWalk.walk(db, (name, isBucket) -> isBucket && name.equals(KEY_BUCKET.duplicate()) ? (k, v, sub) -> {
+          if (wellFormedRevision(k)) {
+            track(live[0], groups, tags, k, v);
+          }
+        } : null);
+      }
+      liveKeys += live[0].size();
+      byTag = tags.addCounts(live[0], byTag);
+      live[0] = null;
+    }
+    long[] counted = byTag;
     return new Result(crc.getValue(), revision[0], totalKey[0], db.meta().highWaterPgid() * db.meta().pageSize(),
-        live.size(), meta.storageVersion, List.copyOf(buckets), List.copyOf(nonBuckets), revisionKeys[0],
+        liveKeys, meta.storageVersion, List.copyOf(buckets), List.copyOf(nonBuckets), revisionKeys[0],
         malformed[0], Optional.ofNullable(firstMalformed[0]), Optional.ofNullable(meta.consistentIndex),
-        Optional.ofNullable(meta.finishedCompact), report, groups.map(g -> tags.counts(live, false)),
-        groups.map(g -> tags.counts(live, true)));
+        Optional.ofNullable(meta.finishedCompact), report, groups.map(g -> tags.counts(counted, false)),
+        groups.map(g -> tags.counts(counted, true)));
+  }
+
+  /** A revision's effect on the live keys: a put adds its key (with its group and lease), a delete removes it. */
+  private static void track(LiveKeySet live, Optional<KeyGroups> groups, GroupTags tags, ByteBuffer k, ByteBuffer v) {
+    ByteBuffer userKey = KeyValueField.key(v);
+    if (userKey == null) {
+      return;
+    }
+    if (k.remaining() == 18) {
+      live.remove(userKey);
+    } else if (groups.isPresent()) {
+      live.add(userKey, tags.of(groups.get().groupOf(userKey), KeyValueField.lease(v) != 0));
+    } else {
+      live.add(userKey);
+    }
   }
 
   /**
@@ -135,14 +169,23 @@ public final class SnapshotScan {
       return 2 * n + (leased ? 1 : 0);
     }
 
+    /** {@code sums} plus one pass's live keys per tag, for every tag handed out so far. */
+    long[] addCounts(LiveKeySet live, long[] sums) {
+      long[] out = java.util.Arrays.copyOf(sums, 2 * names.size());
+      for (int t = 0; t < out.length; t++) {
+        out[t] += live.liveWithTag(t);
+      }
+      return out;
+    }
+
     /**
      * Groups with live keys (only those on no lease when {@code unleasedOnly}), sorted; a group without such keys
      * is not listed, as a range would not list it.
      */
-    Map<String, Long> counts(LiveKeySet live, boolean unleasedOnly) {
+    Map<String, Long> counts(long[] byTag, boolean unleasedOnly) {
       Map<String, Long> counts = new TreeMap<>();
       for (int i = 0; i < names.size(); i++) {
-        long n = live.liveWithTag(2 * i) + (unleasedOnly ? 0 : live.liveWithTag(2 * i + 1));
+        long n = byTag[2 * i] + (unleasedOnly ? 0 : byTag[2 * i + 1]);
         if (n > 0) {
           counts.put(names.get(i), n);
         }
