@@ -13,7 +13,7 @@ size_option "$@"
 lab_bench_up play "$size"
 start=$(date +%s.%N)
 ANSIBLE_NOCOLOR=1 ansible-playbook -i "$LAB_STATE/inventory.ini" playbooks/backup.yml \
-  -e etcd_backup_controller_dir="$work/store" -e etcd_backup_timeout=120s > "$work/play.log"
+  -e etcd_dr_store="$work/store" -e etcd_backup_timeout=120s > "$work/play.log"
 end=$(date +%s.%N)
 grep -o 'backup etcd-[^"]*phases:[^"]*' "$work/play.log" | sed 's/\\n/ /g'
 /usr/bin/python3 -c "print('whole play: %.1f s' % ($end - $start))"

@@ -13,9 +13,9 @@ cd "$(dirname "$0")/.."
 size_option "$@"
 lab_bench_up restore "$size"
 export ANSIBLE_NOCOLOR=1
-ansible-playbook -i "$LAB_STATE/inventory.ini" playbooks/backup.yml -e etcd_backup_controller_dir="$work/store" \
+ansible-playbook -i "$LAB_STATE/inventory.ini" playbooks/backup.yml -e etcd_dr_store="$work/store" \
   -e etcd_backup_timeout=120s > "$work/backup.log"
-snapshot=$(ls "$work"/store/etcd-*.db | tail -1)
+snapshot=$(ls "$work"/store/lab-127-0-8/etcd-*.db | tail -1)
 echo "snapshot: $(du -h "$snapshot" | cut -f1) $snapshot"
 
 # Per-task times too, where the ansible.posix collection (Debian's `ansible` package) has its profile_tasks.
@@ -24,10 +24,10 @@ if ansible-doc -t callback ansible.posix.profile_tasks >/dev/null 2>&1; then
 fi
 start=$(date +%s.%N)
 ansible-playbook -i "$LAB_STATE/inventory.ini" playbooks/restore.yml -e etcd_dr_snapshot="$snapshot" \
-  -e etcd_dr_confirm=lab-127-0-8 -e etcd_dr_restore_id=bench -e etcd_restore_controller_dir="$work/store" \
+  -e etcd_dr_confirm=lab-127-0-8 -e etcd_dr_restore_id=bench -e etcd_dr_store="$work/store" \
   > "$work/restore.log" || { tail -40 "$work/restore.log" >&2; exit 1; }
 end=$(date +%s.%N)
-/usr/bin/python3 - "$work/store/restores/bench.json" "$start" "$end" <<'PY'
+/usr/bin/python3 - "$work/store/lab-127-0-8/restores/bench.json" "$start" "$end" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))
 s = r["seconds"]

@@ -18,7 +18,7 @@ public final class HeapExhaustedException extends EtcdDrException {
    */
   public static String message(String command, String heap) {
     return "out of memory: the JVM heap (" + heap + ") is too small for " + command + " on this input; give it more"
-        + " with a larger -Xmx (bin/etcd-dr: ETCD_DR_JAVA_OPTS; the Ansible roles: their Java options), see the"
+        + " with a larger -Xmx (bin/etcd-dr: ETCD_DR_JAVA_OPTS; the Ansible roles: etcd_dr_heap), see the"
         + " README's memory section for what each command needs";
   }
 

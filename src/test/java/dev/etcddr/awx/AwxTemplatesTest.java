@@ -122,9 +122,9 @@ class AwxTemplatesTest {
   @Test
   void every_template_gets_the_jar_of_the_execution_environment() {
     JsonNode common = awx.vars().path("etcd_dr_awx_common_vars");
-    for (String v : List.of("etcd_backup_jar_src", "etcd_restore_jar_src")) {
-      assertEquals("{{ etcd_dr_awx_jar }}", common.path(v).asText(), v);
-    }
+    // one jar variable and one store variable, read by every role
+    assertEquals("{{ etcd_dr_awx_jar }}", common.path("etcd_dr_jar_src").asText());
+    assertEquals("{{ etcd_dr_awx_store_dir }}", common.path("etcd_dr_store").asText());
     for (JobTemplate t : awx.jobTemplates()) {
       assertTrue(t.args().path("extra_vars").asText().startsWith("{{ etcd_dr_awx_common_vars"), t.name());
     }
@@ -150,6 +150,33 @@ class AwxTemplatesTest {
     List<String> steps = new ArrayList<>();
     ee.path("additional_build_steps").path("append_final").forEach(n -> steps.add(n.asText()));
     assertTrue(steps.contains(copy), "expected '" + copy + "' in append_final: " + steps);
+  }
+
+  /**
+   * AWX puts ANSIBLE_HOST_KEY_CHECKING=False in every job's environment by default. An extra variable outranks
+   * the environment, so the templates pass ansible_host_key_checking=true; every play that reaches hosts sets it
+   * too, the image sets the variable, and ansible.cfg says it.
+   */
+  @Test
+  void host_key_checking_cannot_be_switched_off() throws IOException {
+    JsonNode common = awx.vars().path("etcd_dr_awx_common_vars");
+    assertTrue(common.path("ansible_host_key_checking").isBoolean() && common.path("ansible_host_key_checking")
+        .asBoolean(), common.toString());
+    for (String playbook : List.of("backup.yml", "restore.yml", "rollback.yml", "drill.yml")) {
+      JsonNode plays = VariableReferences.readYaml(ROOT.resolve("playbooks/" + playbook));
+      for (JsonNode play : plays) {
+        if (!play.path("hosts").asText().equals("localhost")) {
+          assertTrue(play.path("vars").path("ansible_host_key_checking").asBoolean(false),
+              playbook + ": play '" + play.path("name").asText() + "' does not force host key checking on");
+        }
+      }
+    }
+    List<String> steps = new ArrayList<>();
+    VariableReferences.readYaml(ROOT.resolve("execution-environment.yml")).path("additional_build_steps")
+        .path("append_final").forEach(n -> steps.add(n.asText()));
+    assertTrue(steps.contains("ENV ANSIBLE_HOST_KEY_CHECKING=True"), steps.toString());
+    assertTrue(Files.readString(ROOT.resolve("ansible.cfg")).matches("(?s).*\\[defaults][^\\[]*\\nhost_key_checking = True\\n.*"),
+        "ansible.cfg sets host_key_checking = True in [defaults]");
   }
 
   @Test

@@ -14,7 +14,7 @@ class ExitCodesTest {
     assertEquals(13, ExitCodes.of(new IllegalStateException("stream failed", new OutOfMemoryError())).code());
     assertEquals(1, ExitCodes.of(new IllegalStateException("a bug")).code());
     assertEquals("out of memory: the JVM heap (-Xmx16m) is too small for etcd-dr snapshot status on this input;"
-        + " give it more with a larger -Xmx (bin/etcd-dr: ETCD_DR_JAVA_OPTS; the Ansible roles: their Java options),"
+        + " give it more with a larger -Xmx (bin/etcd-dr: ETCD_DR_JAVA_OPTS; the Ansible roles: etcd_dr_heap),"
         + " see the README's memory section for what each command needs",
         HeapExhaustedException.message("etcd-dr snapshot status", "-Xmx16m"));
     assertEquals("out of memory: the JVM heap (-Xmx) is too small for this input; give it more",

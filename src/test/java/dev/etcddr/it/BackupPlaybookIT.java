@@ -23,11 +23,15 @@ import org.junit.jupiter.api.io.TempDir;
 /** `ansible-playbook playbooks/backup.yml` on the lab: real ansible, sshd, etcd, and an OpenSSH sftp store. */
 class BackupPlaybookIT {
   private static final String NET = "127.0.7";
+  private static final String CLUSTER = "lab-127-0-7";
 
   @TempDir
   Path work;
 
   private final ObjectMapper json = new ObjectMapper();
+  /** The store roots, and this lab's cluster folder in each (backups go to <root>/<cluster name>/). */
+  private Path storeRoot;
+  private Path sftpRoot;
   private Path controller;
   private Path sftpDir;
   private SftpServer sftp;
@@ -36,10 +40,10 @@ class BackupPlaybookIT {
   private Proc.Result play(String... extra) {
     List<String> argv = new ArrayList<>(List.of("ansible-playbook", "-i", lab.inventory().toString(),
         Repo.root().resolve("playbooks/backup.yml").toString(),
-        "-e", "etcd_backup_jar_src=" + Path.of(System.getProperty("etcddr.jar", "target/etcd-dr.jar")).toAbsolutePath(),
-        "-e", "etcd_backup_controller_dir=" + controller, "-e", "etcd_backup_keep_last=2",
-        "-e", "etcd_backup_sftp_url=" + sftp.url(sftpDir), "-e", "etcd_backup_sftp_identity=" + sftp.identity(),
-        "-e", "etcd_backup_sftp_known_hosts=" + sftp.knownHosts(), "-e", "etcd_backup_timeout=5s"));
+        "-e", "etcd_dr_jar_src=" + Path.of(System.getProperty("etcddr.jar", "target/etcd-dr.jar")).toAbsolutePath(),
+        "-e", "etcd_dr_store=" + storeRoot, "-e", "etcd_backup_keep_last=2",
+        "-e", "etcd_dr_sftp_store=" + sftp.url(sftpRoot), "-e", "etcd_dr_sftp_identity=" + sftp.identity(),
+        "-e", "etcd_dr_sftp_known_hosts=" + sftp.knownHosts(), "-e", "etcd_backup_timeout=5s"));
     argv.addAll(List.of(extra));
     return Proc.run(argv, Map.of("ANSIBLE_HOST_KEY_CHECKING", "True", "ANSIBLE_NOCOLOR", "1"), null, 600);
   }
@@ -49,7 +53,7 @@ class BackupPlaybookIT {
       return List.of();
     }
     try (Stream<Path> s = Files.list(dir)) {
-      return s.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")).sorted().toList();
+      return s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("etcd-")).sorted().toList();
     }
   }
 
@@ -60,8 +64,10 @@ class BackupPlaybookIT {
 
   @Test
   void backups_are_verified_stored_pruned_and_fail_cleanly() throws Exception {
-    controller = work.resolve("controller-store");
-    sftpDir = work.resolve("sftp-store");
+    storeRoot = work.resolve("controller-store");
+    sftpRoot = work.resolve("sftp-store");
+    controller = storeRoot.resolve(CLUSTER);
+    sftpDir = sftpRoot.resolve(CLUSTER);
     lab = new Lab(work.resolve("lab"), NET);
     try (SftpServer server = SftpServer.start(work.resolve("sshd")); Lab l = lab) {
       sftp = server;
@@ -114,9 +120,10 @@ class BackupPlaybookIT {
       assertEquals(expected, files(sftpDir));
 
       // the schedule: a cron entry on the controller that runs this play with this run's variables
-      Path vars = work.resolve("schedule-vars.yml");
-      String[] schedule = {"-e", "etcd_backup_schedule_vars_file=" + vars, "-e",
-          "etcd_backup_schedule_log=" + work.resolve("scheduled.log")};
+      // the schedule: a cron entry named by the cluster, its variables and log in the cluster's folder
+      Path vars = controller.resolve("schedule/backup-vars.yml");
+      Path log = controller.resolve("schedule/backup.log");
+      String[] schedule = {};
       try {
         Proc.Result install = play(Stream.concat(Stream.of("-e", "{\"etcd_backup_schedule\": \"17 3 * * *\"}"),
             Stream.of(schedule)).toArray(String[]::new));
@@ -124,7 +131,7 @@ class BackupPlaybookIT {
         String crontab = Proc.run(List.of("crontab", "-l")).requireSuccess().stdout();
         String line = crontab.lines().filter(c -> c.startsWith("17 3 * * *")).findFirst().orElseThrow(
             () -> new AssertionError("no cron entry: " + crontab));
-        assertTrue(crontab.contains("#Ansible: etcd-dr backup kube_control_plane"), crontab);
+        assertTrue(crontab.contains("#Ansible: etcd-dr backup " + CLUSTER), crontab);
         assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
             Files.getPosixFilePermissions(vars)));
         Thread.sleep(1100);
@@ -133,11 +140,11 @@ class BackupPlaybookIT {
         Proc.Result scheduled = Proc.run(List.of("bash", "-c", line.substring("17 3 * * * ".length())),
             Map.of(), null, 600);
         assertEquals(0, scheduled.exitCode(), "the scheduled command runs the backup: "
-            + Files.readString(work.resolve("scheduled.log")));
+            + Files.readString(log));
         String after = files(controller).stream().filter(n -> n.endsWith(".db")).max(String::compareTo)
             .orElseThrow();
         assertNotEquals(before, after, "the scheduled run stored a new backup");
-        Proc.Result remove = play(Stream.concat(Stream.of("-e", "{\"etcd_backup_schedule\": \"\"}"), Stream.of(schedule))
+        Proc.Result remove = play(Stream.concat(Stream.of("-e", "etcd_backup_schedule=off"), Stream.of(schedule))
             .toArray(String[]::new));
         assertEquals(0, remove.exitCode(), remove.stdout() + remove.stderr());
         assertTrue(!Proc.run(List.of("crontab", "-l")).stdout().contains("etcd-dr backup"), "entry removed");
@@ -179,13 +186,33 @@ class BackupPlaybookIT {
       }
       assertEquals(0, lab.run("status").exitCode() == 0 ? 0 : waitHealthy());
 
-      // a second run while one holds the lock: refused with its own message
-      Files.createDirectories(controller.resolve(".lock"));
+      // a second run while a live one holds the lock (its holder is this test's own process): refused, by name
+      Path lock = lab.state().resolve("hosts/cp2/etc-kubernetes/etcd-dr-restores/backup-lock");
+      Files.createDirectories(lock);
+      Files.writeString(lock.resolve("holder.json"), holder("backup-live", ProcessHandle.current().pid()));
+      List<String> lockedBefore = files(controller);
       Proc.Result locked = play();
       assertNotEquals(0, locked.exitCode());
-      assertTrue(locked.stdout().contains("another backup of this cluster is running"), locked.stdout());
-      assertTrue(Files.isDirectory(controller.resolve(".lock")), "someone else's lock is left alone");
-      Files.delete(controller.resolve(".lock"));
+      assertTrue(locked.stdout().contains("another backup of " + CLUSTER + " holds")
+          && locked.stdout().contains("backup backup-live, ansible-playbook pid " + ProcessHandle.current().pid()),
+          locked.stdout());
+      assertTrue(Files.isRegularFile(lock.resolve("holder.json")), "a live run's lock is left alone");
+      assertEquals(lockedBefore, files(controller));
+      for (String h : List.of("cp1", "cp3")) {
+        assertTrue(!Files.exists(lab.state().resolve("hosts/" + h + "/etc-kubernetes/etcd-dr-restores/backup-lock")),
+            "the refused run gave back the lock it took on " + h);
+      }
+
+      // the same lock once its owner is gone (a killed run: that PID has exited): taken over, with its name
+      Process gone = new ProcessBuilder("true").start();
+      gone.waitFor();
+      Files.writeString(lock.resolve("holder.json"), holder("backup-killed", gone.pid()));
+      Proc.Result takenOver = play();
+      assertEquals(0, takenOver.exitCode(), takenOver.stdout() + takenOver.stderr());
+      assertTrue(takenOver.stdout().contains("was left by backup backup-killed (ansible-playbook pid " + gone.pid())
+          && takenOver.stdout().contains("which is gone"), takenOver.stdout());
+      assertTrue(!Files.exists(lock), "the lock is released after the run");
+      beforeSftp = files(sftpDir);
 
       // 5. the SFTP server's host key changed: refused, nothing uploaded there
       server.changeHostKey();
@@ -198,6 +225,15 @@ class BackupPlaybookIT {
       Proc.Result lint = Proc.run(List.of("ansible-lint", "playbooks/"), Map.of(), Repo.root(), 300);
       assertEquals(0, lint.exitCode(), lint.stdout() + lint.stderr());
     }
+  }
+
+  /** A holder.json as the roles write it, for a run of this controller with the given PID. */
+  private static String holder(String id, long pid) throws Exception {
+    String stat = Files.exists(Path.of("/proc/" + pid + "/stat")) ? Files.readString(Path.of("/proc/" + pid + "/stat")) : "";
+    String start = stat.isEmpty() ? "1" : stat.substring(stat.lastIndexOf(')') + 2).split(" ")[19];
+    String host = Proc.run(List.of("hostname")).requireSuccess().stdout().trim();
+    return "{\n    \"controller\": \"" + host + "\",\n    \"id\": \"" + id + "\",\n    \"pid\": \"" + pid
+        + "\",\n    \"pid_start\": \"" + start + "\",\n    \"started\": \"2026-12-01T00:00:00Z\"\n}\n";
   }
 
   /** The two newest snapshot sets among the files, as the store must hold after keep-last 2. */

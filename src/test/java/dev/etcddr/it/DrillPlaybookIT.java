@@ -52,15 +52,15 @@ class DrillPlaybookIT {
   }
 
   private Proc.Result drill(String... extra) {
-    List<String> args = new ArrayList<>(List.of("-e", "etcd_drill_jar_src=" + jar(), "-e",
-        "etcd_drill_controller_dir=" + controller, "-e", "etcd_drill_metrics_dir=" + metrics, "-e",
+    List<String> args = new ArrayList<>(List.of("-e", "etcd_dr_jar_src=" + jar(), "-e",
+        "etcd_dr_store=" + controller, "-e", "etcd_drill_metrics_dir=" + metrics, "-e",
         "etcd_drill_timeout=30s"));
     args.addAll(List.of(extra));
     return playbook("drill.yml", args.toArray(String[]::new));
   }
 
   private Path newest() throws Exception {
-    try (Stream<Path> s = Files.list(controller)) {
+    try (Stream<Path> s = Files.list(controller.resolve("lab-" + NET.replace('.', '-')))) {
       return s.filter(p -> p.getFileName().toString().endsWith(".db")).max(Path::compareTo).orElseThrow();
     }
   }
@@ -74,9 +74,9 @@ class DrillPlaybookIT {
       assertEquals(0, lab.up("--etcd", "3.5").exitCode());
       lab.run("seed", "--count", "200").requireSuccess();
       // The jar goes to a dir of this test's own: lab hosts share /usr/local with other labs on this machine.
-      Proc.Result backup = playbook("backup.yml", "-e", "etcd_backup_jar_src=" + jar(), "-e",
-          "etcd_backup_controller_dir=" + controller, "-e", "etcd_backup_timeout=5s", "-e",
-          "etcd_backup_install_dir=" + work.resolve("jar"));
+      Proc.Result backup = playbook("backup.yml", "-e", "etcd_dr_jar_src=" + jar(), "-e",
+          "etcd_dr_store=" + controller, "-e", "etcd_backup_timeout=5s", "-e",
+          "etcd_dr_install_dir=" + work.resolve("jar"));
       assertEquals(0, backup.exitCode(), backup.stdout() + backup.stderr());
       Path snapshot = newest();
       JsonNode sidecar = json.readTree(snapshot.resolveSibling(snapshot.getFileName() + ".json").toFile());
@@ -101,9 +101,9 @@ class DrillPlaybookIT {
       assertTrue(prom.matches("(?s).*etcd_dr_drill_duration_seconds \\d+\\.\\d+\n.*"), prom);
 
       // 3. on a chosen host, etcd given: copy there, drill, metrics there, copy removed
-      Proc.Result onHost = playbook("drill.yml", "-e", "etcd_drill_host=cp2", "-e", "etcd_drill_jar_src=" + jar(),
-          "-e", "etcd_drill_controller_dir=" + controller, "-e", "etcd_drill_etcd=" + EtcdVersion.V3_5.bin("etcd"), "-e",
-          "etcd_drill_install_dir=" + work.resolve("jar"));
+      Proc.Result onHost = playbook("drill.yml", "-e", "etcd_drill_host=cp2", "-e", "etcd_dr_jar_src=" + jar(),
+          "-e", "etcd_dr_store=" + controller, "-e", "etcd_drill_etcd=" + EtcdVersion.V3_5.bin("etcd"), "-e",
+          "etcd_dr_install_dir=" + work.resolve("jar"));
       assertEquals(0, onHost.exitCode(), onHost.stdout() + onHost.stderr());
       Path hostVarLib = lab.state().resolve("hosts/cp2/var-lib");
       String hostProm = Files.readString(hostVarLib.resolve("node_exporter/textfile_collector/etcd_dr_drill.prom"));
@@ -132,7 +132,14 @@ class DrillPlaybookIT {
         f.seek(f.length() / 2);
         f.write(b ^ 0xff);
       }
-      Proc.Result red = drill();
+      // the newest (and only) backup no longer matches its sidecar: nothing usable, red, metric 0
+      Proc.Result noneLeft = drill();
+      assertNotEquals(0, noneLeft.exitCode(), noneLeft.stdout());
+      assertTrue(noneLeft.stdout().contains("no usable snapshot of lab-") && noneLeft.stdout().contains(
+          snapshot.getFileName().toString()), noneLeft.stdout());
+      assertTrue(Files.readString(metrics.resolve("etcd_dr_drill.prom")).contains("etcd_dr_drill_success 0\n"));
+      // drilled by name, the damage is found by the drill itself
+      Proc.Result red = drill("-e", "etcd_dr_snapshot=" + snapshot);
       assertNotEquals(0, red.exitCode(), red.stdout());
       assertTrue(red.stdout().contains("restore drill of " + snapshot) && red.stdout().contains("FAILED")
           && red.stdout().contains("verify: sha256_trailer"), red.stdout());

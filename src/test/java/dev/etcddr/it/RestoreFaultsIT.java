@@ -207,7 +207,7 @@ class RestoreFaultsIT {
   }
 
   private JsonNode report(String id) throws Exception {
-    return json.readTree(plays.controller().resolve("restores/" + id + ".json").toFile());
+    return json.readTree(plays.clusterStore().resolve("restores/" + id + ".json").toFile());
   }
 
   /** The cluster IDs the members of these hosts report, each asked alone. */

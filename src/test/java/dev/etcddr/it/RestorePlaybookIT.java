@@ -129,7 +129,7 @@ class RestorePlaybookIT {
           exec java "$@"
           """);
       faulty.toFile().setExecutable(true);
-      Files.writeString(hostVars.resolve("cp2.yml"), "etcd_restore_java: /var/lib/faulty-java\n");
+      Files.writeString(hostVars.resolve("cp2.yml"), "etcd_dr_java: /var/lib/faulty-java\n");
       Proc.Result killed = restore("-e", "etcd_dr_restore_id=failed1");
       Files.delete(hostVars.resolve("cp2.yml"));
       assertNotEquals(0, killed.exitCode());
@@ -140,7 +140,7 @@ class RestorePlaybookIT {
       assertEquals(List.of(oldCluster), clusterIds(), "the old cluster is back");
       assertEquals(damaged, LabPlays.withoutStandIns(etcd.keys("/")), "the old cluster kept every key");
       assertApiserversServe();
-      JsonNode failedReport = json.readTree(controller.resolve("restores/failed1.json").toFile());
+      JsonNode failedReport = json.readTree(plays.clusterStore().resolve("restores/failed1.json").toFile());
       assertEquals("rolled-back", failedReport.get("outcome").asText());
 
       // 5. killed while waiting for the restored etcd, then run again: it rolls the first back and completes
@@ -163,7 +163,7 @@ class RestorePlaybookIT {
           exec java "$@"
           """);
       slow.toFile().setExecutable(true);
-      Files.writeString(hostVars.resolve("cp1.yml"), "etcd_restore_java: /var/lib/slow-java\n");
+      Files.writeString(hostVars.resolve("cp1.yml"), "etcd_dr_java: /var/lib/slow-java\n");
       Map<String, String> manifestsBefore = plays.sha256(HOSTS, "/etc/kubernetes/manifests/etcd.yaml");
       Proc.Result again = restore("-e", "etcd_dr_restore_id=final1");
       Files.delete(hostVars.resolve("cp1.yml"));
@@ -183,13 +183,13 @@ class RestorePlaybookIT {
       assertNotEquals(oldCluster, ids.get(0), "a new cluster ID");
       assertEquals(HOSTS, etcd.memberNames());
       assertApiserversServe();
-      JsonNode report = json.readTree(controller.resolve("restores/final1.json").toFile());
+      JsonNode report = json.readTree(plays.clusterStore().resolve("restores/final1.json").toFile());
       assertEquals("restored", report.get("outcome").asText());
       assertEquals(3, report.at("/key_counts/snapshot/~1registry~1masterleases~1").asLong(), report.toString());
       assertTrue(report.at("/key_counts/restored_before_apiservers/~1registry~1masterleases~1").asLong(0) < 3,
           "the gate ran after the leased keys expired: " + report);
       assertNoApiserverDuring(report.at("/times/stopped").asDouble(), report.at("/times/etcd_healthy").asDouble());
-      assertTrue(Files.readString(controller.resolve("restores/final1.md")).contains("RESTORED"));
+      assertTrue(Files.readString(plays.clusterStore().resolve("restores/final1.md")).contains("RESTORED"));
 
       // 6. revisions never go backwards: the first write lands above everything the old cluster showed
       long first = etcd.put("/registry/after-restore", "x");
@@ -249,7 +249,7 @@ class RestorePlaybookIT {
       oldData.toFile().setExecutable(true);
       Path hostVars = lab.state().resolve("host_vars");
       Files.createDirectories(hostVars);
-      Files.writeString(hostVars.resolve("cp2.yml"), "etcd_restore_java: /var/lib/swap-back-java\n");
+      Files.writeString(hostVars.resolve("cp2.yml"), "etcd_dr_java: /var/lib/swap-back-java\n");
       Proc.Result wrong = restore("-e", "etcd_dr_restore_id=wrong34");
       Files.delete(hostVars.resolve("cp2.yml"));
       assertNotEquals(0, wrong.exitCode(), wrong.stdout());
@@ -257,7 +257,7 @@ class RestorePlaybookIT {
       // it is not the member the restore built, and the gate does not pass
       assertTrue(wrong.stdout().contains("the restored cluster did not pass its gates")
           && wrong.stdout().contains("member cp2 is expected but not in the member list"), wrong.stdout());
-      assertEquals("rolled-back", json.readTree(controller.resolve("restores/wrong34.json").toFile()).get("outcome")
+      assertEquals("rolled-back", json.readTree(plays.clusterStore().resolve("restores/wrong34.json").toFile()).get("outcome")
           .asText());
       assertEquals(List.of(oldCluster), clusterIds());
       assertEquals(damaged, LabPlays.withoutStandIns(etcd.keys("/")));
@@ -270,7 +270,7 @@ class RestorePlaybookIT {
       assertNotEquals(oldCluster, ids.get(0));
       assertEquals(HOSTS, etcd.memberNames());
       assertApiserversServe();
-      JsonNode report = json.readTree(controller.resolve("restores/r34.json").toFile());
+      JsonNode report = json.readTree(plays.clusterStore().resolve("restores/r34.json").toFile());
       assertNoApiserverDuring(report.at("/times/stopped").asDouble(), report.at("/times/etcd_healthy").asDouble());
       assertTrue(etcd.put("/registry/after-restore", "x") > maxBefore);
     }

@@ -26,8 +26,14 @@ public final class LabPlays {
     this.controller = controller;
   }
 
+  /** The store root the plays are given (etcd_dr_store). */
   public Path controller() {
     return controller;
+  }
+
+  /** This lab's cluster folder in the store: its snapshots, restores/ reports and cluster-ids.json. */
+  public Path clusterStore() throws Exception {
+    return controller.resolve(clusterName());
   }
 
   public static String jar() {
@@ -45,8 +51,7 @@ public final class LabPlays {
 
   private List<String> common() {
     return new ArrayList<>(List.of("-i", lab.inventory().toString(),
-        "-e", "etcd_restore_jar_src=" + jar(), "-e", "etcd_backup_jar_src=" + jar(),
-        "-e", "etcd_restore_controller_dir=" + controller, "-e", "etcd_backup_controller_dir=" + controller,
+        "-e", "etcd_dr_jar_src=" + jar(), "-e", "etcd_dr_store=" + controller,
         "-e", "etcd_restore_timeout=5s", "-e", "etcd_backup_timeout=5s"));
   }
 
@@ -103,7 +108,7 @@ public final class LabPlays {
   }
 
   public Path newestSnapshot() throws Exception {
-    try (var s = Files.list(controller)) {
+    try (var s = Files.list(clusterStore())) {
       return s.filter(p -> p.getFileName().toString().endsWith(".db")).max(Path::compareTo).orElseThrow();
     }
   }
