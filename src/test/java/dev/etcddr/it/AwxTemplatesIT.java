@@ -146,7 +146,9 @@ class AwxTemplatesIT {
     ObjectNode play = JSON.createObjectNode().put("name", "Survey answers as AWX sends them")
         .put("hosts", "localhost").put("connection", "local").put("gather_facts", false);
     // The defaults the checks' messages name (task vars below outrank them).
-    play.putArray("vars_files").add(ROLES.resolve("etcd_restore/defaults/main.yml").toString());
+    play.putArray("vars_files").add(ROLES.resolve("etcd_dr_common/defaults/main.yml").toString())
+        .add(ROLES.resolve("etcd_dr_common/vars/main.yml").toString())
+        .add(ROLES.resolve("etcd_restore/defaults/main.yml").toString());
     ArrayNode tasks = play.putArray("tasks");
     ObjectNode spec = tasks.addObject().put("name", "The role's argument spec")
         .putObject("ansible.builtin.validate_argument_spec");
