@@ -19,8 +19,9 @@ import java.util.zip.CRC32C;
 /**
  * One pass over an etcd backend db (a snapshot or a {@code member/snap/db}), collecting what status and verify
  * need: etcdutl's hash (CRC-32C over bucket names, keys and values in order), revision, entry count and size; the
- * live-key count and storage version etcdutl 3.6 reports; the meta values verify checks; bbolt's structural
- * problems; and, when asked, live keys per {@link KeyGroups} group, all of them and those on no lease.
+ * live-key count and storage version etcdutl 3.6 reports, and why 3.6 would refuse the db if it would; the meta
+ * values verify checks; bbolt's structural problems; and, when asked, live keys per {@link KeyGroups} group, all of
+ * them and those on no lease.
  */
 public final class SnapshotScan {
   /** Everything one pass learned. */
@@ -40,8 +41,10 @@ public final class SnapshotScan {
       Optional<Long> finishedCompactRevision,
       BoltWalk.Report structure,
       Optional<Map<String, Long>> keyCounts,
-      Optional<Map<String, Long>> unleasedKeyCounts) {}
+      Optional<Map<String, Long>> unleasedKeyCounts,
+      Optional<String> etcdutl36Refusal) {}
 
+  private static final ByteBuffer EMPTY = ByteBuffer.allocate(0).asReadOnlyBuffer();
   private static final ByteBuffer KEY_BUCKET = ByteBuffer.wrap("key".getBytes(StandardCharsets.US_ASCII))
       .asReadOnlyBuffer();
 
@@ -64,6 +67,7 @@ public final class SnapshotScan {
     long[] revisionKeys = {0};
     long[] malformed = {0};
     String[] firstMalformed = {null};
+    String[] refusal = {null};
     boolean tagged = groups.isPresent();
     LiveKeyPlan plan = LiveKeyPlan.of(db.entryCount("key").orElse(0), tagged, setBudget);
     // In an array so that the first pass's set can be let go before the next pass allocates its own.
@@ -100,9 +104,11 @@ public final class SnapshotScan {
             if (firstMalformed[0] == null) {
               firstMalformed[0] = hex(k);
             }
-            return;
           }
-          track(live[0], groups, tags, k, v);
+          String refused = track(live[0], groups, tags, k, sub ? EMPTY : v);
+          if (refusal[0] == null) {
+            refusal[0] = refused;
+          }
         };
         case "meta" -> (k, v, sub) -> {
           counting.visit(k, v, sub);
@@ -117,11 +123,8 @@ public final class SnapshotScan {
       if (pass > 0) {
         // Only bucket key is visited; the structure and every other number came with the first pass.
         live[0] = new LiveKeySet(tagged, plan.keysPerPass(), pass, plan.passes());
-        BoltWalk.walk(db, (name, isBucket) -> isBucket && name.equals(KEY_BUCKET.duplicate()) ? (k, v, sub) -> {
-          if (wellFormedRevision(k)) {
-            track(live[0], groups, tags, k, v);
-          }
-        } : null);
+        BoltWalk.walk(db, (name, isBucket) -> isBucket && name.equals(KEY_BUCKET.duplicate())
+            ? (k, v, sub) -> track(live[0], groups, tags, k, sub ? EMPTY : v) : null);
       }
       liveKeys += live[0].size();
       byTag = tags.addCounts(live[0], byTag);
@@ -132,22 +135,52 @@ public final class SnapshotScan {
         liveKeys, meta.storageVersion, List.copyOf(buckets), List.copyOf(nonBuckets), revisionKeys[0],
         malformed[0], Optional.ofNullable(firstMalformed[0]), Optional.ofNullable(meta.consistentIndex),
         Optional.ofNullable(meta.finishedCompact), report, groups.map(g -> tags.counts(counted, false)),
-        groups.map(g -> tags.counts(counted, true)));
+        groups.map(g -> tags.counts(counted, true)), Optional.ofNullable(refusal[0]));
   }
 
-  /** A revision's effect on the live keys: a put adds its key (with its group and lease), a delete removes it. */
-  private static void track(LiveKeySet live, Optional<KeyGroups> groups, GroupTags tags, ByteBuffer k, ByteBuffer v) {
-    ByteBuffer userKey = KeyValueField.key(v);
-    if (userKey == null) {
-      return;
+  /**
+   * A revision's effect on the live keys, by etcdutl 3.6's rules ({@code (*v3Manager).Status}): a put adds its key
+   * (with its group and lease), a tombstone removes it. Returns why 3.6 would stop here, or null: the revision key
+   * must parse ({@code mvcc.BytesToBucketKey}) and the value must decode; such an entry changes nothing.
+   */
+  private static String track(LiveKeySet live, Optional<KeyGroups> groups, GroupTags tags, ByteBuffer k,
+      ByteBuffer v) {
+    String bad = revisionKeyProblem(k);
+    if (bad != null) {
+      return "cannot parse revision key " + hex(k) + ": " + bad;
     }
-    if (k.remaining() == 18) {
+    ByteBuffer userKey = KeyValueField.userKeyStrict(v);
+    if (userKey == null) {
+      return "cannot unmarshal the value of revision key " + hex(k) + " as an mvccpb.KeyValue";
+    }
+    if (k.remaining() == 18 && k.get(k.position() + 17) == 't') {
       live.remove(userKey);
     } else if (groups.isPresent()) {
       live.add(userKey, tags.of(groups.get().groupOf(userKey), KeyValueField.lease(v) != 0));
     } else {
       live.add(userKey);
     }
+    return null;
+  }
+
+  /**
+   * Why {@code mvcc.BytesToBucketKey} (3.6) would not parse a revision key, or null. Looser than
+   * {@link #wellFormedRevision}: an 18th byte other than 't' parses, as a put.
+   */
+  static String revisionKeyProblem(ByteBuffer key) {
+    ByteBuffer k = key.duplicate().order(ByteOrder.BIG_ENDIAN);
+    int n = k.remaining();
+    int p = k.position();
+    if (n != 17 && n != 18) {
+      return "invalid revision length: " + n;
+    }
+    if (k.get(p + 8) != '_') {
+      return "invalid separator in bucket key";
+    }
+    if (k.getLong(p) < 0 || k.getLong(p + 9) < 0) {
+      return "negative revision";
+    }
+    return null;
   }
 
   /**
@@ -235,7 +268,7 @@ public final class SnapshotScan {
 
     /** etcdutl 3.6 prints the parsed semver, or nothing when it does not parse. */
     private static String semver(String s) {
-      return s.matches("\\d+\\.\\d+\\.\\d+(-[0-9A-Za-z.-]+)?(\\+[0-9A-Za-z.-]+)?") ? s : "";
+      return GoSemver.parse(s).map(GoSemver::toString).orElse("");
     }
   }
 }

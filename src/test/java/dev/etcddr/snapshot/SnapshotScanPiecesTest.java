@@ -29,13 +29,13 @@ class SnapshotScanPiecesTest {
   void reads_the_user_key_of_an_mvcc_key_value() {
     // foo=bar at revision 2, as etcd stores it
     ByteBuffer kv = hex("0a03666f6f100218022001" + "2a03626172");
-    assertEquals("foo", StandardCharsets.UTF_8.decode(KeyValueField.key(kv)).toString());
+    assertEquals("foo", StandardCharsets.UTF_8.decode(KeyValueField.userKeyStrict(kv)).toString());
     // fields in another order still work
     ByteBuffer reordered = hex("1002" + "0a03666f6f");
-    assertEquals("foo", StandardCharsets.UTF_8.decode(KeyValueField.key(reordered)).toString());
-    assertNull(KeyValueField.key(hex("0a7f666f6f")), "length past the end");
-    assertNull(KeyValueField.key(hex("ffffffffffffffffffffff")), "endless varint");
-    assertNull(KeyValueField.key(hex("1002")), "no key field");
+    assertEquals("foo", StandardCharsets.UTF_8.decode(KeyValueField.userKeyStrict(reordered)).toString());
+    assertNull(KeyValueField.userKeyStrict(hex("0a7f666f6f")), "length past the end");
+    assertNull(KeyValueField.userKeyStrict(hex("ffffffffffffffffffffff")), "endless varint");
+    assertEquals(0, KeyValueField.userKeyStrict(hex("1002")).remaining(), "no key field: the empty key");
   }
 
   @Test
@@ -43,7 +43,7 @@ class SnapshotScanPiecesTest {
     // foo=bar on lease 0x694d7a4fd8c4b1a2 (field 6, varint), after the value as etcd writes it
     ByteBuffer leased = hex("0a03666f6f100218022001" + "2a03626172" + "30a2e392c6fdc9dea669");
     assertEquals(0x694d7a4fd8c4b1a2L, KeyValueField.lease(leased));
-    assertEquals("foo", StandardCharsets.UTF_8.decode(KeyValueField.key(leased)).toString());
+    assertEquals("foo", StandardCharsets.UTF_8.decode(KeyValueField.userKeyStrict(leased)).toString());
     assertEquals(0, KeyValueField.lease(hex("0a03666f6f100218022001" + "2a03626172")), "no lease field");
     assertEquals(0, KeyValueField.lease(hex("0a03666f6f30")), "varint cut off");
   }
