@@ -1,23 +1,33 @@
 package dev.etcddr.cli;
 
 import dev.etcddr.snapshot.SnapshotStatus;
+import dev.etcddr.snapshot.StatusLayout;
 import dev.etcddr.snapshot.StatusReport;
 import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
 
 @Command(name = "status", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
     description = {
       "Hash, revision, total keys and total size of a snapshot, read from its bbolt pages: the same numbers and"
-          + " text as `etcdctl snapshot status` (3.4) and `etcdutl snapshot status` (3.5), without either.",
-      "Works on a saved snapshot and on a raw member/snap/db copy. TOTAL KEYS counts every entry of every bucket,"
-          + " as 3.4 and 3.5 do; -o json adds what etcdutl 3.6 reports (live_keys, storage_version).",
+          + " text as `etcdctl snapshot status` (3.4) and `etcdutl snapshot status` (3.5 or 3.6), without them.",
+      "Works on a saved snapshot and on a raw member/snap/db copy. etcdutl 3.6 prints other numbers than 3.4/3.5:"
+          + " TOTAL KEYS is the live user keys (3.4/3.5: every entry of every bucket), and a fifth field VERSION"
+          + " holds the db's storage version (meta/storageVersion, e.g. 3.6.0). --as picks whose output -w prints;"
+          + " auto, the default, prints a db with a storage version of 3.6 or newer as 3.6 does, any other as"
+          + " 3.4/3.5 do. --as 3.6 on an older db prints what etcdutl 3.6 prints for it: an empty VERSION.",
+      "-o json is the same for every --as: total_key (3.4/3.5's count), live_keys (3.6's), storage_version, and"
+          + " layout, the one -w prints.",
       "--count-keys PREFIX counts the live keys (latest revision not a delete) under PREFIX per group, grouped as"
           + " `cluster health --count-keys` groups them, so a snapshot and its cluster can be compared: -o json adds"
           + " \"key_counts\": {GROUP: COUNT}; simple and table output get a section after etcdctl's lines.",
@@ -25,6 +35,7 @@ import picocli.CommandLine.Spec;
       "Examples:",
       "  etcd-dr snapshot status /backup/etcd.db",
       "  etcd-dr snapshot status /backup/etcd.db -w table",
+      "  etcd-dr snapshot status /backup/etcd.db --as 3.6 -w json",
       "  etcd-dr snapshot status /var/lib/etcd/member/snap/db -o json",
       "  etcd-dr snapshot status /backup/etcd.db --count-keys /registry/ -o json"
     })
@@ -52,8 +63,31 @@ public final class SnapshotStatusCommand implements Callable<Integer> {
           + " /registry/pods/), or the whole key when no '/' follows that segment (/registry/health).")
   String countKeys;
 
+  @Option(names = "--as", paramLabel = "VERSION", defaultValue = "auto", converter = AsConverter.class,
+      completionCandidates = AsConverter.class,
+      description = "Print -w output as this etcd release does: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE},"
+          + " from the db's storage version). 3.5 also stands for etcdctl 3.4, which prints the same.")
+  StatusLayout as;
+
   @Mixin
   OutputOption output;
+
+  /** "auto" is no layout (null), so the service picks it from the db; picocli enums cannot be named "3.5". */
+  static final class AsConverter implements ITypeConverter<StatusLayout>, Iterable<String> {
+    @Override
+    public StatusLayout convert(String value) {
+      if (value.equals("auto")) {
+        return null;
+      }
+      return StatusLayout.byLabel(value).orElseThrow(() -> new TypeConversionException(
+          "'" + value + "' is not one of 3.5, 3.6, auto"));
+    }
+
+    @Override
+    public Iterator<String> iterator() {
+      return List.of("3.5", "3.6", "auto").iterator();
+    }
+  }
 
   @Override
   public Integer call() {
@@ -65,7 +99,8 @@ public final class SnapshotStatusCommand implements Callable<Integer> {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(),
           "--count-keys adds to -o json, -w simple and -w table; -w " + writeOut + " stays etcdctl's exactly");
     }
-    StatusReport report = new SnapshotStatus().status(file, Optional.ofNullable(countKeys));
+    StatusReport report = new SnapshotStatus().status(file, Optional.ofNullable(countKeys), Optional.ofNullable(as),
+        !output.json());
     StatusPrinter.print(report, output.json() ? null : writeOut, spec.commandLine().getOut());
     return ExitCodes.OK;
   }

@@ -3,17 +3,24 @@ package dev.etcddr.cli;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.etcddr.Json;
+import dev.etcddr.snapshot.StatusLayout;
 import dev.etcddr.snapshot.StatusReport;
 import java.io.PrintWriter;
 import java.util.Map;
 
-/** {@code snapshot status} output: etcdctl's four forms exactly, or etcd-dr's JSON. */
+/**
+ * {@code snapshot status} output: etcdctl's four forms exactly, as 3.4/3.5 print them or as etcdutl 3.6 does
+ * (TOTAL KEYS the live keys, a fifth field VERSION), or etcd-dr's JSON, which is the same whatever the layout.
+ */
 final class StatusPrinter {
   private StatusPrinter() {}
 
-  /** Stable JSON of {@code snapshot status -o json}; key_counts only with --count-keys. */
+  /**
+   * Stable JSON of {@code snapshot status -o json}; key_counts only with --count-keys. total_key keeps its 3.4/3.5
+   * meaning in every layout (live_keys is 3.6's count); layout says which one {@code -w} prints.
+   */
   record View(String file, long hash, String hashHex, long revision, long totalKey, long totalSize,
-      String totalSizeHuman, long liveKeys, String storageVersion, boolean hasTrailer, long fileSize,
+      String totalSizeHuman, long liveKeys, String storageVersion, boolean hasTrailer, long fileSize, String layout,
       @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, Long> keyCounts,
       @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, Long> unleasedKeyCounts) {}
 
@@ -24,13 +31,26 @@ final class StatusPrinter {
       try {
         out.println(Json.mapper().writeValueAsString(new View(r.file(), r.hash(), hash, r.revision(), r.totalKey(),
             r.totalSize(), size, r.liveKeys(), r.storageVersion(), r.hasTrailer(), r.fileSize(),
-            r.keyCounts().orElse(null), r.unleasedKeyCounts().orElse(null))));
+            r.layout().label(), r.keyCounts().orElse(null), r.unleasedKeyCounts().orElse(null))));
       } catch (JsonProcessingException e) {
         throw new IllegalStateException(e);
       }
       out.flush();
       return;
     }
+    if (r.layout() == StatusLayout.ETCDUTL_36) {
+      print36(r, form, hash, size, out);
+    } else {
+      print35(r, form, hash, size, out);
+    }
+    r.keyCounts().ifPresent(counts -> printKeyCounts(counts, r.unleasedKeyCounts().orElse(Map.of()), r.revision(),
+        out));
+    out.flush();
+  }
+
+  /** etcdctl 3.4 and etcdutl 3.5: every entry of every bucket as TOTAL KEYS, four fields. */
+  private static void print35(StatusReport r, SnapshotStatusCommand.WriteOut form, String hash, String size,
+      PrintWriter out) {
     switch (form) {
       case simple -> out.print(hash + ", " + r.revision() + ", " + r.totalKey() + ", " + size + "\n");
       case json -> out.print("{\"hash\":" + r.hash() + ",\"revision\":" + r.revision() + ",\"totalKey\":"
@@ -41,9 +61,26 @@ final class StatusPrinter {
           new String[] {hash, String.valueOf(r.revision()), String.valueOf(r.totalKey()), size}));
       default -> throw new IllegalStateException(form.toString());
     }
-    r.keyCounts().ifPresent(counts -> printKeyCounts(counts, r.unleasedKeyCounts().orElse(Map.of()), r.revision(),
-        out));
-    out.flush();
+  }
+
+  /**
+   * etcdutl 3.6 ({@code etcdutl/etcdutl/printer*.go DBStatus}): the live keys as TOTAL KEYS, and VERSION last in
+   * every form, even when empty, so a version-less db prints a trailing ", " (simple), {@code "version":""} (json)
+   * and {@code "Version" : } with Println's space (fields). The version is a parsed semver: nothing to escape.
+   */
+  private static void print36(StatusReport r, SnapshotStatusCommand.WriteOut form, String hash, String size,
+      PrintWriter out) {
+    String v = r.storageVersion();
+    switch (form) {
+      case simple -> out.print(hash + ", " + r.revision() + ", " + r.liveKeys() + ", " + size + ", " + v + "\n");
+      case json -> out.print("{\"hash\":" + r.hash() + ",\"revision\":" + r.revision() + ",\"totalKey\":"
+          + r.liveKeys() + ",\"totalSize\":" + r.totalSize() + ",\"version\":\"" + v + "\"}\n");
+      case fields -> out.print("\"Hash\" : " + r.hash() + "\n\"Revision\" : " + r.revision() + "\n\"Keys\" : "
+          + r.liveKeys() + "\n\"Size\" : " + r.totalSize() + "\n\"Version\" : " + v + "\n");
+      case table -> out.print(table(new String[] {"HASH", "REVISION", "TOTAL KEYS", "TOTAL SIZE", "VERSION"},
+          new String[] {hash, String.valueOf(r.revision()), String.valueOf(r.liveKeys()), size, v}));
+      default -> throw new IllegalStateException(form.toString());
+    }
   }
 
   /** After etcdctl's lines, so a reader of the first line still gets etcdctl's output. */

@@ -8,6 +8,7 @@ import java.util.Optional;
  * bucket, totalSize = the db's pages), and what etcdutl 3.6 reports instead or besides (liveKeys = distinct user
  * keys not deleted, storageVersion).
  *
+ * @param layout whose output the etcdutl forms ({@code -w}) print: asked for, or the one the storage version calls for
  * @param keyCounts live keys per {@link KeyGroups} group under the prefix asked for; empty when not asked
  * @param unleasedKeyCounts the same, counting only keys attached to no lease: after a restore, keys on a lease
  *     (apiserver endpoint leases, events) expire once the restored cluster has a leader, the others stay
@@ -23,4 +24,5 @@ public record StatusReport(
     boolean hasTrailer,
     long fileSize,
     Optional<Map<String, Long>> keyCounts,
-    Optional<Map<String, Long>> unleasedKeyCounts) {}
+    Optional<Map<String, Long>> unleasedKeyCounts,
+    StatusLayout layout) {}
