@@ -25,7 +25,9 @@ import picocli.CommandLine.TypeConversionException;
           + " TOTAL KEYS is the live user keys (3.4/3.5: every entry of every bucket), and a fifth field VERSION"
           + " holds the db's storage version (meta/storageVersion, e.g. 3.6.0). --as picks whose output -w prints;"
           + " auto, the default, prints a db with a storage version of 3.6 or newer as 3.6 does, any other as"
-          + " 3.4/3.5 do. --as 3.6 on an older db prints what etcdutl 3.6 prints for it: an empty VERSION.",
+          + " 3.4/3.5 do. --as 3.6 on an older db prints what etcdutl 3.6 prints for it: an empty VERSION. A db"
+          + " etcdutl 3.6 refuses (a revision key it cannot parse, a value it cannot decode, no meta bucket) is"
+          + " refused in the 3.6 layout too (exit 6).",
       "-o json is the same for every --as: total_key (3.4/3.5's count), live_keys (3.6's), storage_version, and"
           + " layout, the one -w prints.",
       "--count-keys PREFIX counts the live keys (latest revision not a delete) under PREFIX per group, grouped as"
