@@ -14,7 +14,7 @@ import java.util.Optional;
  * Resolved endpoints and loaded, checked TLS credentials. Defaults follow the usual manual procedure on a kubeadm
  * host: the member's advertised client URL, the etcd CA, and the client certificate kubeadm issued to the
  * apiserver ({@code pki/apiserver-etcd-client.*}), falling back to etcd's own server certificate (kubeadm issues
- * it for client auth too).
+ * it for client auth too). Files are opened at their host paths: the manifest's are the container's view.
  *
  * @param credentialsFrom a short account of where each piece came from, for messages
  */
@@ -27,7 +27,7 @@ public record EtcdAccess(List<String> endpoints, ClientTls tls, Duration timeout
 
     List<String> endpoints = options.endpoints().isEmpty()
         ? List.of(manifest.orElseThrow().clientEndpoint()) : List.copyOf(options.endpoints());
-    Path ca = options.caFile().orElseGet(() -> Path.of(manifest.orElseThrow().trustedCaFile()));
+    Path ca = options.caFile().orElseGet(() -> manifest.orElseThrow().hostFile("trusted-ca-file"));
     Path cert;
     Path key;
     String from;
@@ -45,8 +45,8 @@ public record EtcdAccess(List<String> endpoints, ClientTls tls, Duration timeout
         key = apiserverKey.get();
         from = "kubeadm's apiserver-etcd-client certificate";
       } else {
-        cert = Path.of(m.certFile());
-        key = Path.of(m.keyFile());
+        cert = m.hostFile("cert-file");
+        key = m.hostFile("key-file");
         from = "etcd's server certificate from " + m.manifestPath() + " (no apiserver-etcd-client.crt/.key in "
             + pki.map(Path::toString).orElse("the pki directory") + ")";
       }

@@ -43,61 +43,59 @@ public final class ManifestReader {
     container.path("args").forEach(n -> argv.add(n.asText()));
     CommandFlags flags = new CommandFlags(argv);
 
-    String dataDir = required(path, flags, "data-dir");
-    List<String> advertise = flags.list("advertise-client-urls");
-    if (advertise.isEmpty()) {
-      // kubeadm also records the advertise URL in an annotation; use it when the flag is absent.
-      String annotated = pod.path("metadata").path("annotations")
-          .path("kubeadm.kubernetes.io/etcd.advertise-client-urls").asText("");
-      for (String url : annotated.split(",")) {
-        if (!url.isBlank()) {
-          advertise.add(url.trim());
-        }
+    // Only what every reading needs is checked here: a flag that a consumer needs (data dir, TLS files, initial
+    // cluster, a dialable endpoint) is checked by the accessor it calls, so that a manifest kubeadm wrote without
+    // it still serves the commands that do not.
+    List<String> flagged = flags.list("advertise-client-urls");
+    List<String> annotated = new ArrayList<>();
+    String annotation = pod.path("metadata").path("annotations")
+        .path("kubeadm.kubernetes.io/etcd.advertise-client-urls").asText("");
+    for (String url : annotation.split(",")) {
+      if (!url.isBlank()) {
+        annotated.add(url.trim());
       }
     }
-    if (advertise.isEmpty()) {
-      throw new ManifestException(path, "no --advertise-client-urls flag in the etcd container command");
-    }
-    checkUrls(path, flags.get("advertise-client-urls").isPresent() ? "--advertise-client-urls"
-        : "annotation kubeadm.kubernetes.io/etcd.advertise-client-urls", advertise);
+    checkUrls(path, "--advertise-client-urls", flagged);
+    checkUrls(path, "annotation kubeadm.kubernetes.io/etcd.advertise-client-urls", annotated);
     List<String> peerUrls = flags.list("initial-advertise-peer-urls");
-    if (peerUrls.isEmpty()) {
-      throw new ManifestException(path, "no --initial-advertise-peer-urls flag in the etcd container command");
-    }
     checkUrls(path, "--initial-advertise-peer-urls", peerUrls);
     checkUrls(path, "--listen-client-urls", flags.list("listen-client-urls"));
     checkUrls(path, "--listen-peer-urls", flags.list("listen-peer-urls"));
-    String name = required(path, flags, "name");
-    Map<String, List<String>> cluster = parseInitialCluster(path, required(path, flags, "initial-cluster"));
-    if (!cluster.containsKey(name)) {
-      throw new ManifestException(path, "--initial-cluster does not list this member's --name '" + name + "'");
-    }
+    Optional<String> name = nonBlank(flags, "name");
+    Optional<Map<String, List<String>>> cluster = nonBlank(flags, "initial-cluster")
+        .map(v -> parseInitialCluster(path, v));
 
+    Optional<String> dataDir = nonBlank(flags, "data-dir");
+    Optional<HostPathMapping> data = dataDir.map(d -> hostPathFor(pod, container, d));
+    Map<String, String> tlsFiles = new LinkedHashMap<>();
+    Map<String, String> hostFiles = new LinkedHashMap<>();
+    for (String flag : EtcdManifest.FILE_FLAGS) {
+      nonBlank(flags, flag).ifPresent(file -> {
+        tlsFiles.put(flag, file);
+        hostPathFor(pod, container, file).hostPath().ifPresent(host -> hostFiles.put(flag, host));
+      });
+    }
     String image = container.path("image").asText("");
     Optional<String> tag = imageTag(image);
-    HostPathMapping data = hostPathFor(pod, container, dataDir);
     return new EtcdManifest(
         path,
         name,
         dataDir,
-        data.hostPath(),
-        data.volumeName(),
-        advertise,
+        data.flatMap(HostPathMapping::hostPath),
+        data.flatMap(HostPathMapping::volumeName),
+        flagged.isEmpty() ? annotated : flagged,
+        annotated,
         flags.list("listen-client-urls"),
         peerUrls,
         flags.list("listen-peer-urls"),
         cluster,
         flags.get("initial-cluster-state"),
         flags.get("initial-cluster-token"),
-        required(path, flags, "cert-file"),
-        required(path, flags, "key-file"),
-        required(path, flags, "trusted-ca-file"),
-        flags.get("peer-cert-file"),
-        flags.get("peer-key-file"),
-        flags.get("peer-trusted-ca-file"),
+        Map.copyOf(tlsFiles),
+        Map.copyOf(hostFiles),
         image,
         tag,
-        tag.map(t -> t.replaceFirst("^v", "").replaceFirst("-.*$", "")),
+        tag.flatMap(ManifestReader::versionOf),
         quota(path, flags));
   }
 
@@ -195,9 +193,8 @@ public final class ManifestReader {
     throw new ManifestException(path, "no etcd container in spec.containers (none named 'etcd' or running etcd)");
   }
 
-  private static String required(Path path, CommandFlags flags, String flag) {
-    return flags.get(flag).filter(v -> !v.isBlank()).orElseThrow(
-        () -> new ManifestException(path, "no --" + flag + " flag in the etcd container command"));
+  private static Optional<String> nonBlank(CommandFlags flags, String flag) {
+    return flags.get(flag).filter(v -> !v.isBlank());
   }
 
   /** {@code name1=url1,name1=url2,name2=url3} → ordered name → URLs. */
@@ -241,6 +238,15 @@ public final class ManifestReader {
     int slash = ref.lastIndexOf('/');
     int colon = ref.lastIndexOf(':');
     return colon > slash ? Optional.of(ref.substring(colon + 1)) : Optional.empty();
+  }
+
+  /**
+   * The etcd version an image tag names: {@code v3.5.16}, {@code 3.5.21-0} (kubeadm's image revision) →
+   * {@code 3.5.16}, {@code 3.5.21}; empty for a tag that is no version, such as a mirror's build hash.
+   */
+  static Optional<String> versionOf(String tag) {
+    String version = tag.replaceFirst("^v", "").replaceFirst("-.*$", "");
+    return version.matches("[0-9]+\\.[0-9]+(\\.[0-9]+)?") ? Optional.of(version) : Optional.empty();
   }
 
   private static Optional<Long> quota(Path path, CommandFlags flags) {
@@ -294,7 +300,10 @@ public final class ManifestReader {
     return Optional.of(new DataMount(bestMount, best, volumeName, Optional.empty()));
   }
 
-  /** The host directory behind the container path {@code dir}, through the hostPath volume mounted over it. */
+  /**
+   * The host path behind the container path {@code dir} (a directory or a file), through the hostPath volume
+   * mounted over it; empty when the mount's volume is missing or is not a hostPath: then nothing on the host is it.
+   */
   private static HostPathMapping hostPathFor(JsonNode pod, JsonNode container, String dir) {
     Optional<DataMount> found = dataMount(pod, container, dir);
     if (found.isEmpty()) {
@@ -305,6 +314,9 @@ public final class ManifestReader {
       return new HostPathMapping(Optional.empty(), Optional.of(m.volumeName()));
     }
     String host = stripSlash(m.volume().get().path("hostPath").path("path").asText(""));
+    if (host.isEmpty()) {
+      return new HostPathMapping(Optional.empty(), Optional.of(m.volumeName()));
+    }
     String rest = dir.substring(Math.min(dir.length(), m.mountPath().equals("/") ? 0 : m.mountPath().length()));
     return new HostPathMapping(Optional.of(host + rest), Optional.of(m.volumeName()));
   }

@@ -28,8 +28,8 @@ public record RestoreFlags(
     if (manifest != null) {
       n = n != null ? n : manifest.memberName();
       cluster = cluster != null ? cluster : clusterFlag(manifest.initialCluster());
-      urls = urls != null ? urls : manifest.initialAdvertisePeerUrls();
-      dir = dir != null ? dir : Path.of(manifest.hostDataDir().orElse(manifest.dataDir()));
+      urls = urls != null ? urls : manifest.peerUrls();
+      dir = dir != null ? dir : Path.of(manifest.hostDataDir().orElseGet(manifest::dataDir));
     }
     n = n != null ? n : "default";
     cluster = cluster != null ? cluster : "default=http://localhost:2380";

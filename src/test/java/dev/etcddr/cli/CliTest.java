@@ -1,6 +1,7 @@
 package dev.etcddr.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -92,6 +93,29 @@ class CliTest {
     assertEquals("https://10.0.0.13:2380", j.get("initial_cluster").get("cp3").get(0).asText());
     assertTrue(j.get("initial_cluster_token").isNull());
     assertEquals("3.5.16", j.get("etcd_version").asText());
+    assertEquals("https://10.0.0.11:2379", j.get("client_endpoint").asText());
+    assertFalse(j.get("initial_cluster_derived").asBoolean());
+    assertEquals("/etc/kubernetes/pki/etcd/server.crt", j.get("host_cert_file").asText());
+  }
+
+  @Test
+  void manifest_show_json_gives_host_paths_through_the_mounts_and_a_derived_cluster() throws IOException {
+    Path m = kubeadmManifest();
+    Files.writeString(m, Files.readString(m).replace("      path: /etc/kubernetes/pki/etcd\n",
+        "      path: /srv/pki/etcd\n").replaceFirst("    - --initial-cluster=.*\n", ""));
+    CliRun r = CliRun.of("manifest", "show", "--manifest", m.toString(), "-o", "json");
+    assertEquals(0, r.exitCode(), r.toString());
+    JsonNode j = new ObjectMapper().readTree(r.out());
+    assertEquals("/etc/kubernetes/pki/etcd/server.crt", j.get("cert_file").asText(), "container path, as before");
+    for (String[] f : new String[][] {{"host_cert_file", "server.crt"}, {"host_key_file", "server.key"},
+        {"host_trusted_ca_file", "ca.crt"}, {"host_peer_cert_file", "peer.crt"}, {"host_peer_key_file", "peer.key"},
+        {"host_peer_trusted_ca_file", "ca.crt"}}) {
+      assertEquals("/srv/pki/etcd/" + f[1], j.get(f[0]).asText(), f[0] + " in " + r.out());
+    }
+    assertTrue(j.get("initial_cluster_derived").asBoolean());
+    assertEquals("https://10.0.0.11:2380", j.get("initial_cluster").get("cp1").get(0).asText());
+    CliRun text = CliRun.of("manifest", "show", "--manifest", m.toString());
+    assertTrue(text.out().contains("(host /srv/pki/etcd/ca.crt)"), text.out());
   }
 
   @Test
