@@ -17,10 +17,12 @@ final class StatusPrinter {
 
   /**
    * Stable JSON of {@code snapshot status -o json}; key_counts only with --count-keys. total_key keeps its 3.4/3.5
-   * meaning in every layout (live_keys is 3.6's count); layout says which one {@code -w} prints.
+   * meaning in every layout (live_keys is 3.6's count); layout says which one {@code -w} prints. needs_etcd is the
+   * major.minor of the oldest etcd that starts from the db once restored, null when the db does not say (3.4).
    */
   record View(String file, long hash, String hashHex, long revision, long totalKey, long totalSize,
-      String totalSizeHuman, long liveKeys, String storageVersion, boolean hasTrailer, long fileSize, String layout,
+      String totalSizeHuman, long liveKeys, String storageVersion, String clusterVersion, String needsEtcd,
+      boolean hasTrailer, long fileSize, String layout,
       @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, Long> keyCounts,
       @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, Long> unleasedKeyCounts) {}
 
@@ -30,7 +32,8 @@ final class StatusPrinter {
     if (form == null) {
       try {
         out.println(Json.mapper().writeValueAsString(new View(r.file(), r.hash(), hash, r.revision(), r.totalKey(),
-            r.totalSize(), size, r.liveKeys(), r.storageVersion(), r.hasTrailer(), r.fileSize(),
+            r.totalSize(), size, r.liveKeys(), r.storageVersion(), r.versions().clusterVersion().orElse(""),
+            r.versions().needsEtcd().orElse(null), r.hasTrailer(), r.fileSize(),
             r.layout().label(), r.keyCounts().orElse(null), r.unleasedKeyCounts().orElse(null))));
       } catch (JsonProcessingException e) {
         throw new IllegalStateException(e);

@@ -32,6 +32,7 @@ public final class SnapshotScan {
       long totalSize,
       long liveKeys,
       String storageVersion,
+      EtcdVersions versions,
       List<String> buckets,
       List<String> nonBucketRootKeys,
       long revisionKeys,
@@ -45,6 +46,8 @@ public final class SnapshotScan {
       Optional<String> etcdutl36Refusal) {}
 
   private static final ByteBuffer EMPTY = ByteBuffer.allocate(0).asReadOnlyBuffer();
+  private static final ByteBuffer CLUSTER_VERSION_KEY = ByteBuffer.wrap("clusterVersion".getBytes(
+      StandardCharsets.US_ASCII)).asReadOnlyBuffer();
   private static final ByteBuffer KEY_BUCKET = ByteBuffer.wrap("key".getBytes(StandardCharsets.US_ASCII))
       .asReadOnlyBuffer();
 
@@ -114,6 +117,12 @@ public final class SnapshotScan {
           counting.visit(k, v, sub);
           meta.take(k, v);
         };
+        case "cluster" -> (k, v, sub) -> {
+          counting.visit(k, v, sub);
+          if (!sub && k.equals(CLUSTER_VERSION_KEY.duplicate())) {
+            meta.clusterVersion = StandardCharsets.UTF_8.decode(v.duplicate()).toString();
+          }
+        };
         default -> counting;
       };
     });
@@ -132,7 +141,8 @@ public final class SnapshotScan {
     }
     long[] counted = byTag;
     return new Result(crc.getValue(), revision[0], totalKey[0], db.meta().highWaterPgid() * db.meta().pageSize(),
-        liveKeys, meta.storageVersion, List.copyOf(buckets), List.copyOf(nonBuckets), revisionKeys[0],
+        liveKeys, meta.storageVersion, new EtcdVersions(Optional.ofNullable(meta.rawStorageVersion),
+            Optional.ofNullable(meta.clusterVersion)), List.copyOf(buckets), List.copyOf(nonBuckets), revisionKeys[0],
         malformed[0], Optional.ofNullable(firstMalformed[0]), Optional.ofNullable(meta.consistentIndex),
         Optional.ofNullable(meta.finishedCompact), report, groups.map(g -> tags.counts(counted, false)),
         groups.map(g -> tags.counts(counted, true)), Optional.ofNullable(refusal[0]));
@@ -254,6 +264,8 @@ public final class SnapshotScan {
     Long consistentIndex;
     Long finishedCompact;
     String storageVersion = "";
+    String rawStorageVersion;
+    String clusterVersion;
 
     void take(ByteBuffer k, ByteBuffer value) {
       ByteBuffer v = value.duplicate().order(ByteOrder.BIG_ENDIAN);
@@ -261,7 +273,10 @@ public final class SnapshotScan {
       switch (key) {
         case "consistent_index" -> consistentIndex = v.remaining() == 8 ? v.getLong(v.position()) : null;
         case "finishedCompactRev" -> finishedCompact = v.remaining() >= 8 ? v.getLong(v.position()) : null;
-        case "storageVersion" -> storageVersion = semver(StandardCharsets.US_ASCII.decode(v.duplicate()).toString());
+        case "storageVersion" -> {
+          rawStorageVersion = StandardCharsets.UTF_8.decode(v.duplicate()).toString();
+          storageVersion = semver(rawStorageVersion);
+        }
         default -> { }
       }
     }

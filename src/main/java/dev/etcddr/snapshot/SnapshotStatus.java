@@ -46,7 +46,7 @@ public final class SnapshotStatus {
       }
       long size = Files.size(file);
       return new StatusReport(file.toString(), r.hash(), r.revision(), r.totalKey(), r.totalSize(), r.liveKeys(),
-          r.storageVersion(), size % 512 == TrailerDigest.TRAILER, size, r.keyCounts(),
+          r.storageVersion(), r.versions(), size % 512 == TrailerDigest.TRAILER, size, r.keyCounts(),
           r.unleasedKeyCounts(), chosen);
     } catch (IOException e) {
       throw new InputFileException(file + ": cannot be read: " + e.getMessage());

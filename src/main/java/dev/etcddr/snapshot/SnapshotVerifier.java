@@ -9,7 +9,8 @@ import java.util.Set;
 
 /**
  * {@code snapshot verify}: everything that can be known about a snapshot without starting etcd. The SHA-256 trailer,
- * the bbolt structure, and the etcd content (buckets, revision keys, consistent index, compaction). Never throws for
+ * the bbolt structure, and the etcd content (buckets, revision keys, consistent index, compaction, the versions
+ * etcd 3.6 checks at start-up, and whether 3.6 reads bucket key). Never throws for
  * a bad file: a bad file is a report with failed checks. Only a missing or unreadable file is an error.
  */
 public final class SnapshotVerifier {
@@ -29,7 +30,7 @@ public final class SnapshotVerifier {
     } catch (IOException e) {
       checks.add(VerifyReport.Check.fail("bbolt_meta", e.getMessage()));
       for (String later : List.of("bbolt_structure", "etcd_buckets", "revision_keys", "consistent_index",
-          "compaction")) {
+          "compaction", "etcd_versions", "etcdutl_36")) {
         checks.add(VerifyReport.Check.skipped(later, "not run: the file cannot be opened as a bbolt database"));
       }
       return report(file, checks);
@@ -92,7 +93,27 @@ public final class SnapshotVerifier {
       checks.add(VerifyReport.Check.fail("compaction", "compacted revision " + r.finishedCompactRevision().get()
           + " is past the latest revision " + r.revision()));
     }
+    checks.add(versions(r.versions()));
+    // etcdutl 3.6.14 status and etcd 3.6 read every value of bucket key as mvccpb.KeyValue and every key as a
+    // revision strictly (v3_snapshot.go Status, mvcc/revision.go BytesToBucketKey); 3.5 does neither.
+    checks.add(r.etcdutl36Refusal()
+        .map(why -> VerifyReport.Check.fail("etcdutl_36", "etcd 3.6 cannot read bucket key: " + why))
+        .orElseGet(() -> VerifyReport.Check.pass("etcdutl_36", "every revision key and value in bucket key reads"
+            + " as etcd 3.6 reads them")));
     return checks;
+  }
+
+  /** etcd 3.6's start-up rules on the versions a db records; see {@link EtcdVersions}. */
+  private static VerifyReport.Check versions(EtcdVersions v) {
+    List<String> problems = v.problems();
+    if (!problems.isEmpty()) {
+      return VerifyReport.Check.fail("etcd_versions", String.join("; ", problems));
+    }
+    String recorded = "storage version " + v.storageVersion().filter(s -> !s.isEmpty()).orElse("none")
+        + ", cluster version " + v.clusterVersion().orElse("none");
+    return VerifyReport.Check.pass("etcd_versions", recorded + v.needsEtcd()
+        .map(n -> ": needs etcd " + n + " or newer to start once restored")
+        .orElse(": written by etcd 3.4 or a cluster that never agreed a version; any etcd 3.x starts from it"));
   }
 
   private static VerifyReport.Check trailer(Path file) {

@@ -66,6 +66,11 @@ public final class EtcdDb {
     return this;
   }
 
+  public EtcdDb without(String bucket, String key) {
+    buckets.getOrDefault(bytes(bucket), new TreeMap<>()).remove(bytes(key));
+    return this;
+  }
+
   public EtcdDb meta(String key, String value) {
     return raw("meta", bytes(key), bytes(value));
   }
