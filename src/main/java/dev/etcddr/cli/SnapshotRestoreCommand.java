@@ -81,7 +81,8 @@ public final class SnapshotRestoreCommand implements Callable<Integer> {
       description = "This member's peer URLs (default: http://localhost:2380).")
   List<String> peerUrls;
 
-  @Option(names = "--data-dir", paramLabel = "DIR", description = "The data dir to create (default: NAME.etcd).")
+  @Option(names = "--data-dir", paramLabel = "DIR", description = "The data dir to create (default: NAME.etcd)."
+      + " Missing parents are created 0700, as etcdutl creates them, and removed again if the restore fails.")
   Path dataDir;
 
   @Option(names = "--skip-hash-check", description = "Restore a file without a SHA-256 trailer (a raw db copy).")

@@ -15,11 +15,28 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * Copies a snapshot's db into a fresh compact bbolt file, in one streaming pass, changing what etcdutl 3.5 changes:
- * membership replaced by the new members ({@code members} rewritten, {@code members_removed} emptied, both and
- * {@code cluster} created if missing), {@code meta/consistent_index} = N and {@code meta/term} = 1, and with a bump,
- * an empty marker at revision latest+B in {@code key} plus {@code meta/scheduledCompactRev} = that revision, so
- * etcd resumes the compaction at start and every older revision reads as compacted. Everything else byte for byte.
+ * Copies a snapshot's db into a fresh compact bbolt file, in one streaming pass, changing what etcdutl changes and
+ * nothing else. etcdutl 3.5.16 and 3.6.14 change the same entries ({@code etcdutl/snapshot/v3_snapshot.go} at both
+ * tags), so one rewrite serves a snapshot of any version:
+ *
+ * <ul>
+ *   <li>{@code members} and {@code members_removed} emptied ({@code saveDB} → {@code TrimMembershipFromBackend}:
+ *       3.5 {@code membership}, 3.6 {@code schema/membership.go}), then the new members written as
+ *       {@code <hex id> → {"id":…,"peerURLs":[…],"name":…}} ({@code saveWALAndSnap} → {@code AddMember} →
+ *       {@code MustSaveMemberToBackend}); {@code members}, {@code members_removed} and {@code cluster} created if
+ *       missing ({@code MustCreateBackendBuckets}). A 3.6 server reads membership from here, not from the
+ *       {@code .snap} ({@code RaftCluster.Recover}), which is why stale members must never survive.
+ *   <li>{@code meta/consistent_index} = N members and {@code meta/term} = 1 ({@code updateCIndex}: 3.6
+ *       {@code UpdateConsistentIndexForce}, 3.5 {@code UpdateConsistentIndex}; the same bytes).
+ *   <li>With {@code --bump-revision B --mark-compacted}: an empty marker at revision latest+B in {@code key} and
+ *       {@code meta/scheduledCompactRev} = that revision, and not {@code finishedCompactRev}
+ *       ({@code modifyLatestRevision}, {@code unsafeMarkRevisionCompacted}), so etcd resumes the compaction at
+ *       start ({@code mvcc/kvstore.go restore}) and every older revision reads as compacted.
+ * </ul>
+ *
+ * <p>Kept as they are, as etcdutl keeps them: {@code meta/storageVersion} (a 3.6 snapshot stays 3.6, a 3.5 one gets
+ * none), {@code meta/confState} (no 3.6 server code reads it back), {@code finishedCompactRev}, the {@code cluster}
+ * bucket's {@code clusterVersion} and {@code downgrade}, alarms, leases, auth.
  */
 final class DbRewriter {
   /** What the copy found and did. */

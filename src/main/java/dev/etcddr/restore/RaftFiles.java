@@ -9,8 +9,26 @@ import java.util.zip.CRC32C;
 
 /**
  * The raft side of a restored member: the WAL that bootstraps a fresh cluster of exactly the given members, and the
- * {@code .snap} holding the v2 store with their membership. Byte for byte what etcdutl 3.5 writes (the 3.5 layout,
- * which 3.4 also starts from and which keeps 3.6 from reading stale members).
+ * {@code .snap} holding the v2 store with their membership. Byte for byte what etcdutl 3.5.16 writes, and record for
+ * record what 3.6.14 writes ({@code etcdutl/snapshot/v3_snapshot.go saveWALAndSnap} at both tags):
+ *
+ * <ul>
+ *   <li>WAL ({@code server/storage/wal/wal.go Create}, {@code Save}, {@code SaveSnapshot}): a crc record, the
+ *       metadata {NodeID, ClusterID}, a snapshot record {0, 0}; one EntryConfChange AddNode per member in ID order,
+ *       term 1, index i, its member JSON as context; HardState {term 1, vote the lowest ID, commit N}; a snapshot
+ *       record {N, 1, ConfState of every member as a voter}.
+ *   <li>{@code .snap} ({@code snap.Snapshotter.SaveSnap}): the v2 store holding only {@code /0/members/<hex>/}
+ *       {@code raftAttributes}. 3.6.14 fills it in Go map order ({@code etcdserver.GetMembershipInfoInV2Format}),
+ *       so its store indexes vary from run to run; this writes 3.5's ID order, which 3.6 reads as well: it only
+ *       parses the {@code .snap} and checks it holds no custom v2 content ({@code storage/util.go
+ *       AssertNoV2StoreContent}). 3.4 and 3.5 take membership from it.
+ *   <li>Learners: none. {@code --initial-cluster} cannot name one, and etcdutl drops the snapshot's learners too
+ *       (its {@code saveWALAndSnap} says so in a TODO): every member comes back as a voter.
+ * </ul>
+ *
+ * <p>The {@code .snap} has an end: etcd 3.7 no longer reads it at start-up (etcd-io/etcd PRs #21107 and #21138 build
+ * the raft snapshot from the WAL record and membership from the db), and etcd's main branch stops writing it in
+ * etcdutl and the server (PR #22263, August 2026). It is still written here because 3.4, 3.5 and 3.6 read it.
  */
 final class RaftFiles {
   static final long WAL_SEGMENT_BYTES = 64_000_000L;

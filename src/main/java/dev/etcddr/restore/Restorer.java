@@ -25,7 +25,8 @@ import java.util.stream.Stream;
 /**
  * {@code snapshot restore}: one member's data dir, built without etcd. Checks come first (flags, target, the
  * snapshot's SHA-256), then the dir is built in a hidden sibling directory (0700) and renamed into place, so a
- * failure at any point leaves nothing behind. The db is copied page by page; memory does not grow with its size.
+ * failure at any point leaves nothing behind: not even the missing parents of {@code --data-dir}, which are created
+ * as etcdutl creates them. The db is copied page by page; memory does not grow with its size.
  */
 public final class Restorer {
   public RestoreResult restore(RestoreConfig c) {
@@ -34,21 +35,24 @@ public final class Restorer {
     refuseNonEmpty(target);
     verifySnapshot(c);
     Path parent = target.getParent();
-    if (parent == null || !Files.isDirectory(parent)) {
-      throw new OutputRefusedException("cannot create " + target + ": " + parent + " is not a directory");
+    if (parent == null) {
+      throw new OutputRefusedException("--data-dir " + target + " is the root directory");
     }
+    List<Path> createdParents = createParents(parent);
     Path temp = parent.resolve("." + target.getFileName() + ".restore-"
         + HexFormat.of().formatHex(new SecureRandom().generateSeed(4)));
     try {
       List<String> files = new ArrayList<>();
       DbRewriter.Result db = build(c, plan, temp, files);
       publish(temp, target);
+      createdParents.clear();
       return new RestoreResult(target.toString(), plan.self().name(), MemberIds.padded(plan.self().id()),
           MemberIds.padded(plan.clusterId()), plan.members().stream().map(m -> new RestoreResult.MemberView(m.name(),
               MemberIds.padded(m.id()), m.peerUrls())).toList(), db.revisionBefore(), db.revisionAfter(),
           c.markCompacted(), files);
     } catch (IOException e) {
       deleteTree(temp);
+      deleteCreated(createdParents);
       String why = e instanceof FileSystemException fse && fse.getReason() != null ? fse.getReason() : e.getMessage();
       if (why != null && why.contains("No space left")) {
         throw new OutputRefusedException("disk full while building " + target + "; nothing was kept", e);
@@ -57,6 +61,7 @@ public final class Restorer {
     } catch (RuntimeException | Error e) {
       // An Error too: out of heap, the caller reports it and exits, and nothing may be left behind either.
       deleteTree(temp);
+      deleteCreated(createdParents);
       throw e;
     }
   }
@@ -123,6 +128,50 @@ public final class Restorer {
       fsyncDir(d);
     }
     return db;
+  }
+
+  /**
+   * The data dir's missing parents, created as etcdutl 3.6 creates them: {@code mkdir -p} at 0700
+   * ({@code client/pkg/fileutil/fileutil.go CreateDirAll} → {@code TouchDirAll} → {@code os.MkdirAll}, reached from
+   * {@code copyAndVerifyDB}'s snap dir; etcdutl 3.5 does the same). Unlike etcdutl, a failed restore removes them
+   * again, so bad input leaves the host as it was.
+   *
+   * @return the dirs created, outermost first
+   */
+  private static List<Path> createParents(Path parent) {
+    List<Path> missing = new ArrayList<>();
+    Path p = parent;
+    while (p != null && !Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      missing.add(0, p);
+      p = p.getParent();
+    }
+    if (p != null && !Files.isDirectory(p)) {
+      throw new OutputRefusedException("cannot create --data-dir under " + parent + ": " + p
+          + " exists and is not a directory");
+    }
+    List<Path> created = new ArrayList<>();
+    try {
+      for (Path d : missing) {
+        Files.createDirectory(d, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        created.add(d);
+      }
+      return created;
+    } catch (IOException e) {
+      deleteCreated(created);
+      String why = e instanceof FileSystemException fse && fse.getReason() != null ? fse.getReason() : e.toString();
+      throw new OutputRefusedException("cannot create " + parent + ", the parent of --data-dir: " + why, e);
+    }
+  }
+
+  /** Removes the parents {@link #createParents} made, innermost first, if still empty. */
+  private static void deleteCreated(List<Path> created) {
+    for (int i = created.size() - 1; i >= 0; i--) {
+      try {
+        Files.deleteIfExists(created.get(i));
+      } catch (IOException e) {
+        return; // not empty, or not ours to remove any more: keep it and its parents
+      }
+    }
   }
 
   /** Writes bytes, sizes the file to {@code length} if larger (sparse zeros, as a preallocated WAL), fsyncs. */

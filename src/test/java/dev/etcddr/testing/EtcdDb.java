@@ -1,5 +1,7 @@
 package dev.etcddr.testing;
 
+import dev.etcddr.bolt.BoltFile;
+import dev.etcddr.bolt.BoltWalk;
 import dev.etcddr.bolt.BoltWriter;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -48,6 +50,39 @@ public final class EtcdDb {
     db.raw("meta", bytes("consistent_index"), be64(12));
     db.raw("meta", bytes("term"), be64(2));
     return db;
+  }
+
+  /**
+   * Every bucket and entry of an existing db (a real snapshot, or a restored {@code member/snap/db}), to reshape it
+   * (a real 3.5 snapshot as 3.6 would have left it) or to compare a restore's output entry by entry.
+   */
+  public static EtcdDb read(Path file) throws IOException {
+    EtcdDb db = new EtcdDb();
+    try (BoltFile f = BoltFile.open(file)) {
+      BoltWalk.walk(f, (name, isBucket) -> {
+        if (!isBucket) {
+          throw new IOException(file + ": plain key at the top level");
+        }
+        Map<byte[], byte[]> entries = db.buckets.computeIfAbsent(array(name), n -> new TreeMap<>(Arrays::compareUnsigned));
+        return (k, v, sub) -> entries.put(array(k), sub ? null : array(v));
+      });
+    }
+    return db;
+  }
+
+  /** The value of one entry, or null when absent. */
+  public byte[] get(String bucket, String key) {
+    return buckets.getOrDefault(bytes(bucket), Map.of()).get(bytes(key));
+  }
+
+  /** The entries of one bucket, keys in bbolt's order; empty when the bucket is absent. */
+  public Map<byte[], byte[]> entries(String bucket) {
+    return java.util.Collections.unmodifiableMap(buckets.getOrDefault(bytes(bucket), new TreeMap<>()));
+  }
+
+  /** Bucket names in order. */
+  public java.util.List<String> bucketNames() {
+    return buckets.keySet().stream().map(b -> new String(b, StandardCharsets.UTF_8)).toList();
   }
 
   public EtcdDb bucket(String name) {
