@@ -20,20 +20,39 @@ final class KeyValueField {
    * group, a varint or length past the end are refused; gogo may word or order its refusals differently.
    */
   static ByteBuffer userKeyStrict(ByteBuffer value) {
+    Fields f = decode(value, true);
+    return f == null ? null : f.key;
+  }
+
+  /** The lease ID the key is attached to; 0 (no lease) when absent or malformed, as protobuf reads a missing field. */
+  static long lease(ByteBuffer value) {
+    Fields f = decode(value, false);
+    return f == null ? 0 : f.lease;
+  }
+
+  /** The fields this class reads; the last occurrence of each wins, as in protobuf. */
+  private record Fields(ByteBuffer key, long lease) {}
+
+  /**
+   * One walk over the message. Null when it runs off the end or has a wire type protobuf cannot skip; when
+   * {@code strict}, also for what gogo's KeyValue decoder refuses (see {@link #userKeyStrict}).
+   */
+  private static Fields decode(ByteBuffer value, boolean strict) {
     ByteBuffer key = value.duplicate().limit(value.position()).slice();
+    long lease = 0;
     int p = value.position();
     int end = value.limit();
     while (p < end) {
       long[] tag = varint(value, p, end);
-      if (tag == null || (tag[0] >>> 3) == 0 || (tag[0] >>> 3) > Integer.MAX_VALUE) {
+      if (tag == null || (strict && ((tag[0] >>> 3) == 0 || (tag[0] >>> 3) > Integer.MAX_VALUE))) {
         return null;
       }
       p = (int) tag[1];
-      int field = (int) (tag[0] >>> 3);
+      long field = tag[0] >>> 3;
       int wire = (int) (tag[0] & 7);
       boolean bytesField = field == KEY || field == 5;
       boolean varintField = field >= 2 && field <= 6 && !bytesField;
-      if ((bytesField && wire != 2) || (varintField && wire != 0)) {
+      if (strict && ((bytesField && wire != 2) || (varintField && wire != 0))) {
         return null;
       }
       switch (wire) {
@@ -43,6 +62,9 @@ final class KeyValueField {
             return null;
           }
           p = (int) v[1];
+          if (field == LEASE) {
+            lease = v[0];
+          }
         }
         case 1 -> p += 8;
         case 5 -> p += 4;
@@ -65,57 +87,7 @@ final class KeyValueField {
         return null;
       }
     }
-    return key;
-  }
-
-  /** The lease ID the key is attached to; 0 (no lease) when absent or malformed, as protobuf reads a missing field. */
-  static long lease(ByteBuffer value) {
-    Object lease = field(value, LEASE);
-    return lease instanceof Long l ? l : 0;
-  }
-
-  /** A length-delimited field as a view into value, a varint field as a Long; null when absent or malformed. */
-  private static Object field(ByteBuffer value, int wanted) {
-    int p = value.position();
-    int end = value.limit();
-    while (p < end) {
-      long[] tag = varint(value, p, end);
-      if (tag == null) {
-        return null;
-      }
-      p = (int) tag[1];
-      int field = (int) (tag[0] >>> 3);
-      int wire = (int) (tag[0] & 7);
-      switch (wire) {
-        case 0 -> {
-          long[] v = varint(value, p, end);
-          if (v == null) {
-            return null;
-          }
-          p = (int) v[1];
-          if (field == wanted) {
-            return v[0];
-          }
-        }
-        case 1 -> p += 8;
-        case 5 -> p += 4;
-        case 2 -> {
-          long[] len = varint(value, p, end);
-          if (len == null || len[0] < 0 || len[1] + len[0] > end) {
-            return null;
-          }
-          int start = (int) len[1];
-          p = start + (int) len[0];
-          if (field == wanted) {
-            return value.duplicate().position(start).limit(p).slice();
-          }
-        }
-        default -> {
-          return null;
-        }
-      }
-    }
-    return null;
+    return new Fields(key, lease);
   }
 
   /** {value, next position}, or null when the varint runs off the end or past 10 bytes. */
