@@ -29,9 +29,9 @@ import picocli.CommandLine.TypeConversionException;
           + " etcdutl 3.6 refuses (a revision key it cannot parse, a value it cannot decode, no meta bucket) is"
           + " refused in the 3.6 layout too (exit 6).",
       "-o json is the same for every --as: total_key (3.4/3.5's count), live_keys (3.6's), storage_version,"
-          + " cluster_version (cluster/clusterVersion, since 3.5), needs_etcd (major.minor of the oldest etcd that"
-          + " starts from the db once restored: the greater of those two; null when the db records neither, as 3.4"
-          + " dbs do) and layout, the one -w prints.",
+          + " cluster_version (cluster/clusterVersion, the version the members agreed), needs_etcd (major.minor of"
+          + " the oldest etcd that starts from the db once restored: the greater of those two; null when the db"
+          + " records neither) and layout, the one -w prints.",
       "--count-keys PREFIX counts the live keys (latest revision not a delete) under PREFIX per group, grouped as"
           + " `cluster health --count-keys` groups them, so a snapshot and its cluster can be compared: -o json adds"
           + " \"key_counts\": {GROUP: COUNT}; simple and table output get a section after etcdctl's lines.",

@@ -18,7 +18,7 @@ final class StatusPrinter {
   /**
    * Stable JSON of {@code snapshot status -o json}; key_counts only with --count-keys. total_key keeps its 3.4/3.5
    * meaning in every layout (live_keys is 3.6's count); layout says which one {@code -w} prints. needs_etcd is the
-   * major.minor of the oldest etcd that starts from the db once restored, null when the db does not say (3.4).
+   * major.minor of the oldest etcd that starts from the db once restored, null when the db does not say.
    */
   record View(String file, long hash, String hashHex, long revision, long totalKey, long totalSize,
       String totalSizeHuman, long liveKeys, String storageVersion, String clusterVersion, String needsEtcd,

@@ -14,10 +14,10 @@ import java.util.Optional;
  *       ({@code server/storage/schema/version.go UnsafeSetStorageVersion}). At start-up 3.6.14 refuses a db whose
  *       storage version its migration plan does not know ({@code schema.go Validate}, {@code migration.go newPlan}):
  *       3.7.0 on 3.6, and any other major.
- *   <li>{@code cluster/clusterVersion}: the cluster's agreed version since 3.5. 3.6.14 reads it with
- *       {@code semver.Must} ({@code schema/membership.go ClusterVersionFromBackend}), so a value that does not parse
- *       panics the server, and panics it again when newer than the binary ({@code version/downgrade.go
- *       MustDetectDowngrade}).
+ *   <li>{@code cluster/clusterVersion}: the version the members agreed (3.4.23 and 3.5.16 write it too). 3.6.14
+ *       reads it with {@code semver.Must} ({@code schema/membership.go ClusterVersionFromBackend}), so a value that
+ *       does not parse panics the server, and panics it again when newer than the binary
+ *       ({@code version/downgrade.go MustDetectDowngrade}).
  * </ul>
  *
  * @param storageVersion the raw value of meta/storageVersion, empty when the key is absent
@@ -27,8 +27,8 @@ public record EtcdVersions(Optional<String> storageVersion, Optional<String> clu
   public static final EtcdVersions NONE = new EtcdVersions(Optional.empty(), Optional.empty());
 
   /**
-   * Major.minor of the oldest etcd that starts from this db, or empty when the db does not say (etcd 3.4 records
-   * neither). The greater of the two versions: an etcd older than either refuses the data dir, or panics on it.
+   * Major.minor of the oldest etcd that starts from this db, or empty when the db does not say (a cluster that never
+   * agreed a version; 3.4 and 3.5 record theirs as 3.4.0, 3.5.0). The greater of the two versions: an etcd older than either refuses the data dir, or panics on it.
    */
   public Optional<String> needsEtcd() {
     Optional<GoSemver> s = storageVersion.flatMap(GoSemver::parse);

@@ -113,7 +113,7 @@ public final class SnapshotVerifier {
         + ", cluster version " + v.clusterVersion().orElse("none");
     return VerifyReport.Check.pass("etcd_versions", recorded + v.needsEtcd()
         .map(n -> ": needs etcd " + n + " or newer to start once restored")
-        .orElse(": written by etcd 3.4 or a cluster that never agreed a version; any etcd 3.x starts from it"));
+        .orElse(": the cluster never agreed a version; any etcd 3.x starts from it"));
   }
 
   private static VerifyReport.Check trailer(Path file) {

@@ -62,7 +62,7 @@ class SnapshotVersionsTest {
 
   @Test
   void a_db_recording_no_version_needs_none() throws IOException {
-    // etcd 3.4 writes neither key.
+    // A cluster whose members never agreed a version (they do within seconds of start-up) records none.
     JsonNode s = status(EtcdDb.etcd35().without("cluster", "clusterVersion").put(2, "a", "1"));
     assertTrue(s.get("needs_etcd").isNull(), s.toString());
     assertEquals("", s.get("cluster_version").asText());
