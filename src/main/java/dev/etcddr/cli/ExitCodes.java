@@ -4,6 +4,7 @@ import dev.etcddr.EtcdDrException;
 import dev.etcddr.HeapExhaustedException;
 import dev.etcddr.drill.EtcdBinaryException;
 import dev.etcddr.etcd.EtcdUnavailableException;
+import dev.etcddr.etcd.MembershipRefusedException;
 import dev.etcddr.manifest.ManifestException;
 import dev.etcddr.remote.RemoteStoreException;
 import dev.etcddr.restore.DataDirStateException;
@@ -31,6 +32,7 @@ public final class ExitCodes {
   public static final int ETCD_BINARY = 11;
   public static final int DATA_DIR = 12;
   public static final int OUT_OF_MEMORY = 13;
+  public static final int MEMBERSHIP = 14;
 
   private ExitCodes() {}
 
@@ -74,6 +76,9 @@ public final class ExitCodes {
     if (e instanceof DataDirStateException) {
       return new Failure(DATA_DIR, "data_dir");
     }
+    if (e instanceof MembershipRefusedException) {
+      return new Failure(MEMBERSHIP, "membership");
+    }
     if (e instanceof EtcdDrException) {
       return new Failure(INTERNAL, "internal");
     }
@@ -111,6 +116,8 @@ public final class ExitCodes {
     m.put("12", "data dir not in a state an in-place restore or rollback can act on (no member dir, member or WAL"
         + " on another filesystem or behind a link, nothing to roll back to)");
     m.put("13", "out of memory: the JVM heap (-Xmx) is too small for this input; give it more");
+    m.put("14", "membership change refused by etcd or unsafe: peer URL taken, member still up, learner not caught"
+        + " up in time, quorum at risk");
     return m;
   }
 }

@@ -156,10 +156,63 @@ public final class EtcdEndpoint implements AutoCloseable {
 
   /** The member list as this member sees it. */
   public List<MemberEntry> members() {
-    return await(client.getClusterClient().listMember(), "member list").getMembers().stream()
+    return entries(await(client.getClusterClient().listMember(), "member list").getMembers());
+  }
+
+  /**
+   * Status without the member list, which a learner refuses to serve (etcd lets a learner answer only status and
+   * serializable reads: {@code v3rpc/util.go isRPCSupportedForLearner}); the name is left empty.
+   */
+  public MemberStatus statusOnly() {
+    StatusResponse status = await(client.getMaintenanceClient().statusMember(target), "status");
+    return new MemberStatus(endpoint, status.getHeader().getClusterId(), status.getHeader().getMemberId(), "",
+        status.getVersion(), status.getHeader().getRevision(), status.getRaftIndex(), status.getRaftTerm(),
+        status.getDbSize(), status.getLeader(), List.copyOf(status.getErrorList()));
+  }
+
+  /** {@code member add --learner}: the new member (no name until it starts) and the member list after the change. */
+  public List<MemberEntry> addLearner(List<String> peerUrls) {
+    List<URI> uris = peerUrls.stream().map(URI::create).toList();
+    return entries(membershipChange(client.getClusterClient().addMember(uris, true), "member add --learner")
+        .getMembers());
+  }
+
+  /** {@code member remove}: the member list after the change. */
+  public List<MemberEntry> removeMember(long id) {
+    return entries(membershipChange(client.getClusterClient().removeMember(id), "member remove").getMembers());
+  }
+
+  /** {@code member promote}: the member list after the change. */
+  public List<MemberEntry> promoteMember(long id) {
+    return entries(membershipChange(client.getClusterClient().promoteMember(id), "member promote").getMembers());
+  }
+
+  private static List<MemberEntry> entries(List<Member> members) {
+    return members.stream()
         .map(m -> new MemberEntry(m.getId(), m.getName(), m.getPeerURIs().stream().map(URI::toString).toList(),
             m.getClientURIs().stream().map(URI::toString).toList(), m.isLearner()))
         .toList();
+  }
+
+  /** etcd's refusal messages (v3rpc/rpctypes/error.go) mapped to what a caller can act on. */
+  private <T> T membershipChange(CompletableFuture<T> future, String what) {
+    try {
+      return await(future, what);
+    } catch (EtcdUnavailableException e) {
+      String m = e.getMessage();
+      MembershipRefusedException.Reason reason =
+          m.contains("in sync with leader") ? MembershipRefusedException.Reason.LEARNER_NOT_READY
+          : m.contains("member not found") ? MembershipRefusedException.Reason.MEMBER_NOT_FOUND
+          : m.contains("can only promote a learner member") ? MembershipRefusedException.Reason.NOT_A_LEARNER
+          : m.contains("Peer URLs already exists") ? MembershipRefusedException.Reason.PEER_URLS_EXIST
+          : m.contains("not enough started members") || m.contains("unhealthy cluster")
+              ? MembershipRefusedException.Reason.WOULD_RISK_QUORUM
+          : null;
+      if (reason == null) {
+        throw e;
+      }
+      throw new MembershipRefusedException(reason, m, e);
+    }
   }
 
   /** This member's HashKV at {@code revision} (0 = its current revision). */

@@ -301,6 +301,33 @@ public final class EtcdCluster implements AutoCloseable {
     processes.put(m.name(), p);
   }
 
+  /**
+   * Starts a member the way kubeadm join leaves it: {@code --initial-cluster-state=existing} and the given member
+   * list, into whatever its data dir holds (empty, for a replaced member). Does not wait: a learner is not healthy
+   * to {@code endpoint health} until promoted.
+   */
+  public void startJoining(Member m, String initialCluster) throws IOException {
+    List<String> argv = new ArrayList<>();
+    argv.add(version.bin("etcd").toString());
+    for (String f : flags(m)) {
+      argv.add(f.startsWith("--initial-cluster=") ? "--initial-cluster=" + initialCluster
+          : f.equals("--initial-cluster-state=new") ? "--initial-cluster-state=existing" : f);
+    }
+    Path log = m.home().resolve("etcd.log");
+    Process p = new ProcessBuilder(argv).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    processes.put(m.name(), p);
+  }
+
+  /** The PID of a member's etcd, for SIGSTOP/SIGCONT; only processes this cluster started. */
+  public long pid(Member m) {
+    Process p = processes.get(m.name());
+    if (p == null || !p.isAlive()) {
+      throw new IllegalStateException("etcd " + m.name() + " is not running");
+    }
+    return p.pid();
+  }
+
   /** Stops one member (SIGTERM, then SIGKILL), as a crashed or partitioned host would look. */
   public void stopMember(Member m) {
     Process p = processes.remove(m.name());
