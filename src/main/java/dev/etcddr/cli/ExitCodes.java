@@ -112,7 +112,7 @@ public final class ExitCodes {
     m.put("8", "input file missing or unreadable");
     m.put("9", "restore flags do not describe a valid cluster (names, peer URLs, token, bump)");
     m.put("10", "remote store: unreachable, host key unknown or changed, authentication or transfer failed");
-    m.put("11", "no usable etcd binary for the drill (--etcd, ETCD_DR_ETCD, PATH)");
+    m.put("11", "no usable etcd binary for the drill (--etcd, ETCD_DR_ETCD, PATH), or one older than the snapshot");
     m.put("12", "data dir not in a state an in-place restore or rollback can act on (no member dir, member or WAL"
         + " on another filesystem or behind a link, nothing to roll back to)");
     m.put("13", "out of memory: the JVM heap (-Xmx) is too small for this input; give it more");

@@ -34,13 +34,19 @@ import picocli.CommandLine.Spec;
           + " older sidecar)",
       "  cleanup     etcd stopped (SIGTERM, SIGKILL after 10s; only the process started here) and the scratch dir"
           + " removed; done in every case, also on Ctrl-C",
-      "The etcd binary: --etcd, else $ETCD_DR_ETCD, else `etcd` on PATH (exit 11 when there is none).",
+      "The etcd binary: --etcd, else $ETCD_DR_ETCD, else `etcd` on PATH (exit 11 when there is none). It must be"
+          + " at least as new (major.minor) as the snapshot: the greater of the db's meta/storageVersion (etcd 3.6+)"
+          + " and cluster/clusterVersion and the sidecar's etcd_version. An older one is refused before"
+          + " anything is restored or started (exit 11; the message names both versions); a newer one is fine.",
       "The report is printed whether or not the drill passed (with -o json: exactly one JSON document); exit 0"
           + " when no check failed, 6 otherwise.",
       "",
-      "-o json fields (stable): ok, snapshot, sidecar, etcd_binary, etcd_version, revision, expected_revision,"
-          + " key_counts, expected_key_counts, hash_kv, expected_hash_kv, checks[] {name, result: pass|fail|skip,"
-          + " detail}, seconds.",
+      "-o json fields (stable): ok, snapshot, sidecar, etcd_binary, etcd_version, snapshot_etcd_version"
+          + " (major.minor the binary was checked against, null when the snapshot records none),"
+          + " snapshot_etcd_version_source"
+          + " (storage_version|cluster_version|sidecar), revision, expected_revision, key_counts,"
+          + " expected_key_counts, hash_kv, expected_hash_kv, checks[] {name, result: pass|fail|skip, detail},"
+          + " seconds.",
       "",
       "Examples:",
       "  etcd-dr snapshot drill /srv/etcd-backups/etcd-…-r1042-cp1.db",
@@ -107,8 +113,10 @@ public final class SnapshotDrillCommand implements Callable<Integer> {
       for (DrillReport.Check c : r.checks()) {
         out.printf("%-7s %-11s %s%n", c.result().toUpperCase(Locale.ROOT), c.name(), c.detail());
       }
-      out.printf("%s %s with etcd %s (%s) in %.2fs%n", r.ok() ? "drill passed:" : "drill FAILED:", r.snapshot(),
-          r.etcdVersion(), r.etcdBinary(), r.seconds());
+      out.printf("%s %s with etcd %s (%s%s) in %.2fs%n", r.ok() ? "drill passed:" : "drill FAILED:", r.snapshot(),
+          r.etcdVersion(), r.etcdBinary(), r.snapshotEtcdVersion() == null ? "" : "; the snapshot needs "
+              + r.snapshotEtcdVersion() + " by its " + r.snapshotEtcdVersionSource().replace('_', ' '),
+          r.seconds());
     }
     out.flush();
   }

@@ -38,7 +38,9 @@ import java.util.stream.Stream;
  * one-member cluster of a fresh token into a private scratch dir, served by a throwaway etcd on loopback ports,
  * and what that etcd answers (revision, keys per group, HashKV) is compared with the file and its sidecar. The
  * etcd process and the scratch dir are gone afterwards whatever happened (finally, and a shutdown hook for Ctrl-C).
- * A failed check is a report, not an exception; only what stops the drill from starting at all is thrown.
+ * A failed check is a report, not an exception; only what stops the drill from starting at all is thrown: no
+ * etcd binary, or one older than the snapshot needs (refused once the file has checked out, before the scratch dir
+ * exists).
  */
 public final class Drill {
   static final String MEMBER = "drill";
@@ -53,6 +55,7 @@ public final class Drill {
   private static final class Findings {
     final List<DrillReport.Check> checks = new ArrayList<>();
     Sidecar sidecar;
+    SnapshotEtcdVersion needs;
     Long revision;
     Long expectedRevision;
     Map<String, Long> keyCounts;
@@ -77,6 +80,9 @@ public final class Drill {
     }
     Findings f = new Findings();
     if (checkFile(file, request, f)) {
+      if (f.needs != null) {
+        etcd.requireAtLeast(f.needs, file);
+      }
       restoreAndServe(file, etcd, workDir, request, f);
     } else {
       f.skipRest("the snapshot failed verification", "restore", "etcd_start", "revision", "key_counts", "hash_kv",
@@ -85,7 +91,8 @@ public final class Drill {
     boolean ok = f.checks.stream().noneMatch(c -> c.result().equals("fail"));
     double seconds = Math.round((System.nanoTime() - started) / 1e7) / 100.0;
     return new DrillReport(ok, file.toString(), f.sidecar == null ? null : f.sidecar.path().toString(),
-        etcd.path().toString(), etcd.version(), f.revision, f.expectedRevision, f.keyCounts, f.expectedKeyCounts,
+        etcd.path().toString(), etcd.version(), f.needs == null ? null : f.needs.version(),
+        f.needs == null ? null : f.needs.source(), f.revision, f.expectedRevision, f.keyCounts, f.expectedKeyCounts,
         f.hashKv, f.sidecar == null ? null : f.sidecar.hashKv(), List.copyOf(f.checks), seconds);
   }
 
@@ -107,6 +114,7 @@ public final class Drill {
       return false;
     }
     StatusReport status = new SnapshotStatus().status(file, Optional.of(request.countKeysPrefix()));
+    f.needs = SnapshotEtcdVersion.of(status.versions(), f.sidecar).orElse(null);
     f.expectedRevision = status.revision();
     f.expectedKeyCounts = status.keyCounts().map(TreeMap::new).orElseGet(TreeMap::new);
     if (f.sidecar == null) {

@@ -9,6 +9,11 @@ import java.util.Map;
  * "skip" is a check with nothing to compare against (an older sidecar) or made impossible by an earlier failure.
  *
  * @param sidecar the sidecar read ({@code FILE.json}), or null when there is none
+ * @param etcdBinary the etcd that served the restore (absolute path), {@code etcdVersion} its {@code --version}
+ * @param snapshotEtcdVersion the oldest etcd major.minor the snapshot needs, which the binary was checked against
+ *     before the restore; null when the snapshot records none (no version in the db, no sidecar) or was not read
+ *     that far (failed verification)
+ * @param snapshotEtcdVersionSource what said so: storage_version, cluster_version (the db's) or sidecar; null with it
  * @param revision the restored member's revision, null when it never answered
  * @param keyCounts live keys per group through the restored member, at the snapshot's revision
  * @param expectedKeyCounts the same counted from the snapshot file
@@ -20,6 +25,8 @@ public record DrillReport(
     String sidecar,
     String etcdBinary,
     String etcdVersion,
+    String snapshotEtcdVersion,
+    String snapshotEtcdVersionSource,
     Long revision,
     Long expectedRevision,
     Map<String, Long> keyCounts,

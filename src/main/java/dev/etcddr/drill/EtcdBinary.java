@@ -1,5 +1,6 @@
 package dev.etcddr.drill;
 
+import dev.etcddr.snapshot.GoSemver;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -16,8 +17,10 @@ import java.util.regex.Pattern;
 /**
  * The etcd binary the drill starts, and its version. On a kubeadm host etcd lives in a container image, not on
  * PATH, so "none found" is a normal answer that must say where we looked and what to do.
+ *
+ * @param from what named it: {@code --etcd}, {@code ETCD_DR_ETCD} or {@code PATH}
  */
-public record EtcdBinary(Path path, String version) {
+public record EtcdBinary(Path path, String version, String from) {
   /** The environment variable that names the binary when --etcd is not given. */
   public static final String ENV = "ETCD_DR_ETCD";
 
@@ -69,12 +72,30 @@ public record EtcdBinary(Path path, String version) {
         throw new EtcdBinaryException(path + " (from " + from + ") is not etcd: `--version` said "
             + text.lines().findFirst().orElse("nothing") + " (exit " + p.exitValue() + ")");
       }
-      return new EtcdBinary(path.toAbsolutePath(), m.group(1));
+      return new EtcdBinary(path.toAbsolutePath(), m.group(1), from);
     } catch (IOException e) {
       throw new EtcdBinaryException("cannot run " + path + " (from " + from + "): " + e.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new EtcdBinaryException("interrupted while asking " + path + " for its version");
     }
+  }
+
+  /**
+   * Refuses this binary for a snapshot that needs a newer etcd, before anything is written: etcd refuses a data dir
+   * whose storage version it does not know and panics on a cluster version newer than itself, so such a drill
+   * could only fail, and for a reason that says nothing about the backup. A newer binary is fine (3.6 starts from
+   * a 3.5 restore and migrates it).
+   */
+  void requireAtLeast(SnapshotEtcdVersion need, Path snapshot) {
+    Optional<GoSemver> mine = GoSemver.parse(version);
+    if (mine.isPresent() && mine.get().atLeast(need.major(), need.minor())) {
+      return;
+    }
+    throw new EtcdBinaryException("etcd " + version + " at " + path + " (from " + from + ") "
+        + (mine.isPresent() ? "is older than the snapshot" : "has a version that does not parse") + ": "
+        + snapshot + " needs etcd " + need.version() + " or newer (" + need.evidence() + "); nothing was restored"
+        + " or started. Pass --etcd PATH to an etcd >= " + need.version() + " (or set " + ENV + " when --etcd is"
+        + " not given)");
   }
 }

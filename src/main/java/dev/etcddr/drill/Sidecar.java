@@ -13,9 +13,10 @@ import java.util.TreeMap;
  * of every etcd-dr version work: a field an older one lacks is null, and its check is skipped.
  *
  * @param keyCounts live keys per group, when a sidecar records them (none written today does; see README)
+ * @param etcdVersion the source member's etcd release as {@code snapshot save} recorded it, e.g. 3.5.16
  */
 record Sidecar(Path path, Long revision, String sha256, Long hashKv, Long hashKvCompactRevision,
-    Map<String, Long> keyCounts) {
+    Map<String, Long> keyCounts, String etcdVersion) {
 
   /** The sidecar beside {@code snapshot}, or null when there is none. */
   static Sidecar beside(Path snapshot) throws IOException {
@@ -34,7 +35,11 @@ record Sidecar(Path path, Long revision, String sha256, Long hashKv, Long hashKv
       counts = m;
     }
     return new Sidecar(path, number(n, "revision"), n.hasNonNull("sha256") ? n.get("sha256").asText() : null,
-        number(n, "hash_kv"), number(n, "hash_kv_compact_revision"), counts);
+        number(n, "hash_kv"), number(n, "hash_kv_compact_revision"), counts, text(n, "etcd_version"));
+  }
+
+  private static String text(JsonNode n, String field) {
+    return n.hasNonNull(field) && n.get(field).isTextual() ? n.get(field).asText() : null;
   }
 
   private static Long number(JsonNode n, String field) {

@@ -153,6 +153,43 @@ class AwxTemplatesTest {
   }
 
   /**
+   * The EE's etcd is the upstream 3.6.14 release, downloaded at build time and checked against a pinned SHA-256
+   * before it is unpacked, into the directory the drill template names; nothing is copied from the build machine.
+   */
+  @Test
+  void the_execution_environment_installs_etcd_from_the_release_checked_by_sha256() throws IOException {
+    JsonNode ee = VariableReferences.readYaml(ROOT.resolve("execution-environment.yml"));
+    for (JsonNode f : ee.path("additional_build_files")) {
+      assertFalse(f.path("src").asText().contains("etcd-3.") || f.path("dest").asText().equals("etcd"),
+          "etcd is downloaded in the build, not copied from this machine: " + f);
+    }
+    List<String> steps = new ArrayList<>();
+    ee.path("additional_build_steps").path("append_final").forEach(n -> steps.add(n.asText()));
+    String url = "https://github.com/etcd-io/etcd/releases/download/v3.6.14/etcd-v3.6.14-linux-amd64.tar.gz";
+    List<String> fetch = steps.stream().filter(s -> s.contains(url)).toList();
+    assertEquals(1, fetch.size(), "one step downloads " + url + ": " + steps);
+    String run = fetch.get(0);
+    java.util.regex.Matcher sum = java.util.regex.Pattern.compile(
+        "curl -fsSL -o (\\S+) " + java.util.regex.Pattern.quote(url)
+            + " && echo \"([0-9a-f]{64})  (\\S+)\" \\| sha256sum -c - && tar -xzf (\\S+) ").matcher(run);
+    assertTrue(run.startsWith("RUN ") && sum.find(), "download, sha256sum -c, then unpack, in one RUN: " + run);
+    String downloaded = sum.group(1).replace("\"", "");
+    assertEquals(downloaded, sum.group(3), "the checksum is of the file downloaded: " + run);
+    assertEquals(downloaded, sum.group(4).replace("\"", ""), "the file checked is the one unpacked: " + run);
+    for (String tool : List.of("etcd", "etcdutl", "etcdctl")) {
+      assertTrue(run.contains("/etcd-v3.6.14-linux-amd64/" + tool + "\""), tool + " installed: " + run);
+    }
+    assertTrue(run.matches(".* /opt/etcd-dr/bin/ && rm -rf \\S+$"), "into /opt/etcd-dr/bin, tarball removed: " + run);
+    assertTrue(steps.indexOf(run) < steps.indexOf(steps.stream().filter(s -> s.contains("etcd --version"))
+        .findFirst().orElse(run)), "the smoke check runs after the install: " + steps);
+    assertTrue(steps.contains("RUN java -version && /opt/etcd-dr/bin/etcd --version && /opt/etcd-dr/bin/etcdutl"
+        + " version && /opt/etcd-dr/bin/etcdctl version"), steps.toString());
+    JobTemplate drill = awx.template("etcd restore drill");
+    assertTrue(drill.args().path("extra_vars").asText().contains("'etcd_drill_etcd': '/opt/etcd-dr/bin/etcd'"),
+        "the drill template runs the EE's etcd: " + drill.args());
+  }
+
+  /**
    * AWX puts ANSIBLE_HOST_KEY_CHECKING=False in every job's environment by default. An extra variable outranks
    * the environment, so the templates pass ansible_host_key_checking=true; every play that reaches hosts sets it
    * too, the image sets the variable, and ansible.cfg says it.

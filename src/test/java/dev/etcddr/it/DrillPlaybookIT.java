@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * `ansible-playbook playbooks/drill.yml` on the lab (127.0.11.x) after backup.yml: the newest backup drills green
  * on the controller and on a chosen host, check mode changes nothing, and a corrupted backup fails the play with
- * metric 0. etcd 3.5 is found through PATH on the controller and given by etcd_drill_etcd on the host.
+ * metric 0. etcd 3.5 is found through PATH on the controller and given by etcd_drill_etcd on the host; etcd 3.4
+ * given for the 3.5 backup is refused with the jar's message.
  */
 class DrillPlaybookIT {
   private static final String NET = "127.0.11";
@@ -99,6 +100,11 @@ class DrillPlaybookIT {
       assertTrue(prom.contains("etcd_dr_drill_snapshot_revision " + sidecar.get("revision").asLong() + "\n"), prom);
       assertTrue(prom.matches("(?s).*etcd_dr_drill_last_run_timestamp_seconds \\d{10}\n.*"), prom);
       assertTrue(prom.matches("(?s).*etcd_dr_drill_duration_seconds \\d+\\.\\d+\n.*"), prom);
+      String etcd35 = EtcdVersion.V3_5.bin("etcd").toString();
+      assertTrue(prom.contains("etcd_dr_drill_etcd_info{binary=\"" + etcd35 + "\",version=\"3.5.16\","
+          + "snapshot_version=\"3.5\"} 1\n"), prom);
+      assertTrue(green.stdout().contains("(" + etcd35 + " on the controller; the snapshot needs 3.5 by its cluster"
+          + " version)"), green.stdout());
 
       // 3. on a chosen host, etcd given: copy there, drill, metrics there, copy removed
       Proc.Result onHost = playbook("drill.yml", "-e", "etcd_drill_host=cp2", "-e", "etcd_dr_jar_src=" + jar(),
@@ -122,6 +128,19 @@ class DrillPlaybookIT {
       assertTrue(noEtcd.stdout().contains("FAILED") && noEtcd.stdout().contains("no-etcd")
           && noEtcd.stdout().contains("does not exist") && noEtcd.stdout().contains("(exit 11)"), noEtcd.stdout());
       assertTrue(Files.readString(metrics.resolve("etcd_dr_drill.prom")).contains("etcd_dr_drill_success 0\n"));
+
+      // 5b. an etcd older than the snapshot (Debian's 3.4 for this 3.5 backup): refused before the restore, metric 0
+      Path etcd34 = EtcdVersion.V3_4.bin("etcd");
+      Proc.Result tooOld = drill("-e", "etcd_drill_etcd=" + etcd34);
+      assertNotEquals(0, tooOld.exitCode(), tooOld.stdout());
+      for (String part : List.of("on the controller FAILED: etcd " + EtcdVersion.V3_4.version + " at " + etcd34
+          + " (from --etcd) is older than the snapshot", "needs etcd 3.5 or newer (cluster/clusterVersion 3.5.0 in"
+          + " the db); nothing was restored or started", "(exit 11); etcd_drill_etcd names the etcd binary on the"
+          + " controller")) {
+        assertTrue(tooOld.stdout().contains(part), "'" + part + "' in: " + tooOld.stdout());
+      }
+      prom = Files.readString(metrics.resolve("etcd_dr_drill.prom"));
+      assertTrue(prom.contains("etcd_dr_drill_success 0\n") && !prom.contains("etcd_dr_drill_etcd_info"), prom);
 
       // 6. the newest backup corrupted in the middle: the play fails, the metric says 0
       drill().stdout(); // back to green first, so the 0 below is this run's

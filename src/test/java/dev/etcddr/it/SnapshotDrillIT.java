@@ -10,12 +10,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.etcddr.cli.CliRun;
 import dev.etcddr.testing.EtcdCluster;
+import dev.etcddr.testing.EtcdDb;
 import dev.etcddr.testing.EtcdVersion;
 import dev.etcddr.testing.Proc;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,8 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code snapshot drill} on snapshots `snapshot save` took from a real etcd (sidecar with hash_kv), with a real
- * etcd binary: a good one passes every check, a damaged one and a lying sidecar fail (exit 6), and no etcd process
- * or scratch dir is ever left behind. Addresses 127.0.11.x only.
+ * etcd binary: a good one passes every check, a damaged one and a lying sidecar fail (exit 6), an etcd older than
+ * the snapshot is refused before anything is written (exit 11), and no etcd process or scratch dir is ever left
+ * behind. Addresses 127.0.11.x only.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SnapshotDrillIT {
@@ -132,7 +135,69 @@ class SnapshotDrillIT {
     assertEquals(8, report.get("key_counts").get("/registry/pods/").asLong(), r.out());
     assertEquals(1, report.get("key_counts").get("/registry/health").asLong(), r.out());
     assertEquals(EtcdVersion.V3_5.version, report.get("etcd_version").asText());
+    // etcd 3.5 records the cluster version in the db; the sidecar's 3.5.16 ties with it and the db's is named.
+    assertEquals("3.5", report.get("snapshot_etcd_version").asText(), r.out());
+    assertEquals("cluster_version", report.get("snapshot_etcd_version_source").asText(), r.out());
     assertTrue(report.get("seconds").asDouble() > 0);
+  }
+
+  /** Refused with exit 11 and the JSON error, having written nothing: the work dir's mtime never moved. */
+  private String refused(Path file, EtcdVersion etcd) throws IOException {
+    CliRun r = drillUntouched(file, etcd);
+    assertEquals(11, r.exitCode(), r.toString());
+    JsonNode error = json.readTree(r.out()).get("error"); // the error document only: no drill report
+    assertEquals("etcd_binary", error.get("kind").asText(), r.out());
+    String message = error.get("message").asText();
+    assertTrue(r.err().contains(message), r.err());
+    for (String part : List.of("etcd " + etcd.version + " at " + etcd.bin("etcd"), "(from --etcd)",
+        file.toString(), "nothing was restored or started", "Pass --etcd PATH to an etcd >= ", "ETCD_DR_ETCD")) {
+      assertTrue(message.contains(part), "'" + part + "' in: " + message);
+    }
+    return message;
+  }
+
+  private CliRun drillUntouched(Path file, EtcdVersion etcd) throws IOException {
+    Path dir = Files.createTempDirectory(work, "untouched-");
+    FileTime before = Files.getLastModifiedTime(dir);
+    scratch = dir;
+    CliRun r = CliRun.of("snapshot", "drill", file.toString(), "--etcd", etcd.bin("etcd").toString(), "--work-dir",
+        dir.toString(), "--timeout", "30s", "-o", "json");
+    assertEquals(before, Files.getLastModifiedTime(dir), "no scratch dir was ever made in " + dir);
+    return r;
+  }
+
+  @Test
+  void a_36_snapshot_is_refused_by_etcd_35_before_it_is_restored() throws IOException {
+    Path dir = Files.createDirectories(work.resolve("shaped-36"));
+    Path db = EtcdDb.etcd36().put(2, "/registry/pods/default/p-0", "v0").put(3, "/registry/health", "ok")
+        .write(dir.resolve("etcd-36.db"));
+    String message = refused(db, EtcdVersion.V3_5);
+    assertTrue(message.contains("is older than the snapshot") && message.contains("needs etcd 3.6 or newer"
+        + " (meta/storageVersion 3.6.0 in the db)") && message.contains(">= 3.6"), message);
+  }
+
+  @Test
+  void a_35_snapshot_is_refused_by_etcd_34_with_or_without_its_sidecar() throws IOException {
+    String withSidecar = refused(snapshot, EtcdVersion.V3_4);
+    assertTrue(withSidecar.contains("needs etcd 3.5 or newer (cluster/clusterVersion 3.5.0 in the db)"),
+        withSidecar);
+
+    Path alone = Files.createDirectories(work.resolve("no-sidecar")).resolve(snapshot.getFileName());
+    Files.copy(snapshot, alone);
+    String dbOnly = refused(alone, EtcdVersion.V3_4);
+    assertTrue(dbOnly.contains("needs etcd 3.5 or newer (cluster/clusterVersion 3.5.0 in the db)"), dbOnly);
+  }
+
+  @Test
+  void a_sidecar_from_a_newer_member_raises_the_version_asked_for() throws IOException {
+    Path newer = copy("newer-member");
+    Path sidecar = newer.resolveSibling(newer.getFileName() + ".json");
+    ObjectNode meta = (ObjectNode) json.readTree(sidecar.toFile());
+    meta.put("etcd_version", "3.6.14");
+    Files.writeString(sidecar, meta.toString());
+    String message = refused(newer, EtcdVersion.V3_5);
+    assertTrue(message.contains("needs etcd 3.6 or newer (etcd_version 3.6.14 in " + sidecar.getFileName() + ")"),
+        message);
   }
 
   @Test
@@ -193,6 +258,19 @@ class SnapshotDrillIT {
       JsonNode report = json.readTree(r.out());
       assertEquals("pass", results(report).get("hash_kv"), r.out());
       assertEquals(EtcdVersion.V3_4.version, report.get("etcd_version").asText());
+      // etcd 3.4.23 writes cluster/clusterVersion 3.4.0 into the db too; the sidecar's 3.4.23 ties with it.
+      assertEquals("3.4", report.get("snapshot_etcd_version").asText(), r.out());
+      assertEquals("cluster_version", report.get("snapshot_etcd_version_source").asText(), r.out());
+
+      // A newer etcd than the snapshot is fine, and the report names the binary that served it.
+      CliRun newer = drill(saved, EtcdVersion.V3_5);
+      assertEquals(0, newer.exitCode(), newer.toString());
+      JsonNode served = json.readTree(newer.out());
+      assertTrue(served.get("ok").asBoolean(), newer.out());
+      assertEquals(EtcdVersion.V3_5.bin("etcd").toAbsolutePath().toString(), served.get("etcd_binary").asText());
+      assertEquals(EtcdVersion.V3_5.version, served.get("etcd_version").asText());
+      assertEquals("3.4", served.get("snapshot_etcd_version").asText(), newer.out());
+      assertEquals("pass", results(served).get("hash_kv"), newer.out());
     }
   }
 
