@@ -35,8 +35,15 @@ import picocli.CommandLine.Spec;
           + " is_learner}, endpoints[] {endpoint, reachable, error, member_id, member_name, cluster_id, version,"
           + " revision, raft_index, raft_term, db_size, leader_id, is_leader, errors, hash_kv, hash_revision,"
           + " compact_revision}, key_counts {GROUP: COUNT} or null, unleased_key_counts {GROUP: COUNT} or null (keys"
-          + " on no lease), key_count_revision, problems[], unanswered[] (with --quorum). IDs are 16"
-          + " hex digits; hash_kv, hash_revision and compact_revision are null unless --hash was answered.",
+          + " on no lease), key_count_revision, problems[], unanswered[] (with --quorum), diagnosis {state, advice,"
+          + " down_members[], learners[] {id, name, lag}}. IDs are 16 hex digits; hash_kv, hash_revision and"
+          + " compact_revision are null unless --hash was answered.",
+      "",
+      "diagnosis.state says which disaster the answers describe and advice the playbook that fits: member_down"
+          + " (quorum kept: replace-member.yml, every write kept), quorum_lost (restore.yml from the freshest"
+          + " source), learner_pending (its lag behind the voters; promote or replace), no_answer, unhealthy (other"
+          + " problems), healthy. Give every member's endpoint, or a member whose endpoint is missing cannot be"
+          + " seen down.",
       "",
       "Examples:",
       "  etcd-dr cluster health                                 # this host's member, from the manifest",

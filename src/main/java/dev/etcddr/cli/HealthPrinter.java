@@ -59,6 +59,9 @@ final class HealthPrinter {
       r.problems().forEach(p -> out.println("  - " + p));
       out.printf("cluster is UNHEALTHY: %d problem(s)%n", r.problems().size());
     }
+    if (!r.diagnosis().state().equals("healthy")) {
+      out.printf("diagnosis: %s: %s%n", r.diagnosis().state(), r.diagnosis().advice());
+    }
     out.flush();
   }
 

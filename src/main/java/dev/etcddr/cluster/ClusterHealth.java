@@ -4,6 +4,7 @@ import dev.etcddr.EtcdDrException;
 import dev.etcddr.access.EtcdAccess;
 import dev.etcddr.etcd.EtcdConnector;
 import dev.etcddr.etcd.EtcdEndpoint;
+import dev.etcddr.etcd.EtcdUnavailableException;
 import dev.etcddr.etcd.HashKv;
 import dev.etcddr.etcd.MemberEntry;
 import dev.etcddr.etcd.MemberStatus;
@@ -65,7 +66,15 @@ public final class ClusterHealth {
     EtcdEndpoint client = null;
     try {
       client = connector.open(endpoint, access.tls(), access.timeout());
-      return new Probe(endpoint, client, client.status(), null);
+      try {
+        return new Probe(endpoint, client, client.status(), null);
+      } catch (EtcdUnavailableException e) {
+        if (!e.getMessage().contains("not supported for learner")) {
+          throw e;
+        }
+        // A learner answers status but not the member list; its name comes from a voter's list.
+        return new Probe(endpoint, client, client.statusOnly(), null);
+      }
     } catch (EtcdDrException e) {
       return new Probe(endpoint, client, null, e);
     }
@@ -79,17 +88,21 @@ public final class ClusterHealth {
     }
     List<String> failures = new ArrayList<>();
     List<MemberEntry> memberList = List.of();
-    if (!up.isEmpty()) {
+    // The first endpoint that serves the member list: a learner does not.
+    for (Probe p : up) {
       try {
-        memberList = up.get(0).client().members();
+        memberList = p.client().members();
+        break;
       } catch (EtcdDrException e) {
-        failures.add(up.get(0).endpoint() + ": member list failed: " + e.getMessage());
+        if (p == up.get(up.size() - 1)) {
+          failures.add(up.get(0).endpoint() + ": member list failed: " + e.getMessage());
+        }
       }
     }
     List<MemberReport> members = memberList.stream().map(MemberReport::of).toList();
     List<EndpointReport> endpoints = new ArrayList<>();
     for (Probe p : probes) {
-      endpoints.add(p.status() != null ? EndpointReport.answered(p.status())
+      endpoints.add(p.status() != null ? EndpointReport.answered(named(p.status(), memberList))
           : unreachable(p.endpoint(), p.failure().getMessage(), memberList));
     }
     if (!up.isEmpty() && (request.hash() || request.hashRevision().isPresent())) {
@@ -139,7 +152,8 @@ public final class ClusterHealth {
     List<String> unanswered = request.quorum() ? HealthChecks.unanswered(endpoints) : List.of();
     return new HealthReport(problems.isEmpty(), clusterIds.size() == 1 ? clusterIds.get(0) : "",
         answered.stream().mapToLong(EndpointReport::revision).max().orElse(0), members, List.copyOf(endpoints),
-        keyCounts, unleasedKeyCounts, keyCountRevision, List.copyOf(problems), unanswered);
+        keyCounts, unleasedKeyCounts, keyCountRevision, List.copyOf(problems), unanswered,
+        Diagnosis.of(endpoints, members, problems));
   }
 
   /** One member's HashKV answer, or why there is none; both null for an endpoint that did not answer status. */
@@ -167,6 +181,16 @@ public final class ClusterHealth {
             + a.failure().getMessage());
       }
     }
+  }
+
+  /** A learner's status comes without its name; the member list has it. */
+  private static MemberStatus named(MemberStatus s, List<MemberEntry> members) {
+    if (!s.memberName().isEmpty()) {
+      return s;
+    }
+    String name = members.stream().filter(m -> m.id() == s.memberId()).map(MemberEntry::name).findFirst().orElse("");
+    return new MemberStatus(s.endpoint(), s.clusterId(), s.memberId(), name, s.version(), s.revision(), s.raftIndex(),
+        s.raftTerm(), s.dbSize(), s.leaderId(), s.errors());
   }
 
   /** The member list knows an endpoint that did not answer by its client URL: name it in the report. */

@@ -16,6 +16,7 @@ import java.util.Map;
  * @param keyCountRevision the revision the keys were counted at; null when not counted
  * @param problems one line per problem, naming the endpoint or member
  * @param unanswered endpoints that did not answer but were not counted as problems (--quorum), with why
+ * @param diagnosis which disaster this is, if any, and the playbook that fits it
  */
 public record HealthReport(
     boolean healthy,
@@ -27,12 +28,13 @@ public record HealthReport(
     Map<String, Long> unleasedKeyCounts,
     Long keyCountRevision,
     List<String> problems,
-    List<String> unanswered) {
+    List<String> unanswered,
+    Diagnosis diagnosis) {
 
   HealthReport withProblem(String problem) {
     List<String> more = new java.util.ArrayList<>(problems);
     more.add(problem);
     return new HealthReport(false, clusterId, revision, members, endpoints, keyCounts, unleasedKeyCounts,
-        keyCountRevision, List.copyOf(more), unanswered);
+        keyCountRevision, List.copyOf(more), unanswered, Diagnosis.of(endpoints, members, more));
   }
 }

@@ -115,10 +115,21 @@ public final class MemberChanges {
       String lastRefusal = "not tried";
       while (true) {
         List<MemberEntry> members = voter.members();
-        MemberEntry m = find(members, r.member()).orElseThrow(() -> new MembershipRefusedException(
-            Reason.MEMBER_NOT_FOUND, "no member " + r.member() + " in the member list of " + voter.endpoint()
-                + " (" + members.stream().map(MemberChanges::describe).collect(Collectors.joining(", ")) + ")",
-            null));
+        Optional<MemberEntry> found = find(members, r.member());
+        // A learner has no name until its etcd has started and published it: wait for a pending one to.
+        boolean unnamedLearner = members.stream().anyMatch(e -> e.learner() && e.name().isEmpty());
+        if (found.isEmpty() && (!unnamedLearner || !clock.instant().isBefore(deadline))) {
+          throw new MembershipRefusedException(Reason.MEMBER_NOT_FOUND, "no member " + r.member() + " in the member"
+              + " list of " + voter.endpoint() + " (" + members.stream().map(MemberChanges::describe)
+                  .collect(Collectors.joining(", ")) + ")" + (unnamedLearner ? "; a learner there never started"
+                  + " within the wait: start its etcd, or promote it by ID" : ""), null);
+        }
+        if (found.isEmpty()) {
+          lastRefusal = "not started yet";
+          pause("learner " + r.member());
+          continue;
+        }
+        MemberEntry m = found.get();
         if (!m.learner()) {
           return report("promote", attempts == 0 ? "already_voter" : "promoted", m, m.name(), members, lag, attempts,
               waited(start));
@@ -147,14 +158,18 @@ public final class MemberChanges {
               + " up within " + r.catchUpWait().orElse(Duration.ZERO).toSeconds() + "s: " + lastRefusal + " after "
               + attempts + " promote attempt(s); it is still a learner", null);
         }
-        try {
-          sleeper.sleep(POLL);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new EtcdUnavailableException("interrupted while waiting for learner " + describe(m));
-        }
+        pause("learner " + describe(m));
       }
     });
+  }
+
+  private void pause(String waitingFor) {
+    try {
+      sleeper.sleep(POLL);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new EtcdUnavailableException("interrupted while waiting for " + waitingFor);
+    }
   }
 
   /**
@@ -172,12 +187,7 @@ public final class MemberChanges {
           throw e;
         }
       }
-      try {
-        sleeper.sleep(POLL);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new EtcdUnavailableException("interrupted while waiting for the cluster to accept a membership change");
-      }
+      pause("the cluster to accept a membership change");
     }
   }
 

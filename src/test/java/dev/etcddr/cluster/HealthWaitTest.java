@@ -46,8 +46,9 @@ class HealthWaitTest {
   }
 
   private static HealthReport report(boolean healthy, EndpointReport... endpoints) {
-    return new HealthReport(healthy, "", 0, List.of(), List.of(endpoints), null, null, null,
-        healthy ? List.of() : List.of("not yet"), List.of());
+    List<String> problems = healthy ? List.of() : List.of("not yet");
+    return new HealthReport(healthy, "", 0, List.of(), List.of(endpoints), null, null, null, problems, List.of(),
+        Diagnosis.of(List.of(endpoints), List.of(), problems));
   }
 
   @Test

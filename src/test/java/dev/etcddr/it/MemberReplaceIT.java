@@ -57,6 +57,10 @@ class MemberReplaceIT {
       c.stopMember(m3);
       deleteTree(m3.dataDir());
       Files.createDirectories(m3.dataDir());
+      String all = voters + "," + m3.clientUrl();
+      JsonNode down = diagnosis(c, all);
+      assertEquals("member_down", down.get("state").asText(), down.toString());
+      assertEquals("[\"m3\"]", down.get("down_members").toString());
 
       AtomicBoolean writing = new AtomicBoolean(true);
       AtomicInteger written = new AtomicInteger();
@@ -87,6 +91,9 @@ class MemberReplaceIT {
         assertEquals("already_learner", json(member(c, voters, "add-learner", "m3", "--peer-urls", m3.peerUrl()))
             .get("outcome").asText());
         assertTrue(learner(c, m1, m3.peerUrl()), "etcdctl lists m3 as a learner");
+        JsonNode pending = diagnosis(c, all);
+        assertEquals("learner_pending", pending.get("state").asText(), pending.toString());
+        assertTrue(pending.get("learners").get(0).get("lag").isNull(), "not started: " + pending);
 
         c.startJoining(m3, initialCluster);
         JsonNode promoted = json(member(c, voters, "promote", "m3", "--wait", "90s", "--max-lag", "50"));
@@ -103,7 +110,6 @@ class MemberReplaceIT {
       assertFalse(learner(c, m1, m3.peerUrl()));
 
       // Every write, through m3 itself once it has applied them all: equal hashes at one revision.
-      String all = voters + "," + m3.clientUrl();
       CliRun health = CliRun.of(concat(new String[] {"cluster", "health", "--endpoints", all, "--hash",
           "--expect-members", "m1,m2,m3", "--wait", "60s"}, tls(c)));
       assertEquals(0, health.exitCode(), health.toString());
@@ -146,7 +152,19 @@ class MemberReplaceIT {
       c.stopMember(m3);
       assertEquals(List.of("m1", "m2"), voterNames(c, m1));
       assertEquals(0, c.etcdctl(m1, "put", "/registry/after", "x").exitCode());
+      // One of the two voters lost as well: no quorum, so a restore and not a replace.
+      c.stopMember(c.member(1));
+      JsonNode lost = diagnosis(c, voters);
+      assertEquals("quorum_lost", lost.get("state").asText(), lost.toString());
+      assertTrue(lost.get("advice").asText().contains("playbooks/restore.yml"), lost.toString());
     }
+  }
+
+  /** {@code cluster health --quorum}'s diagnosis over the given endpoints. */
+  private static JsonNode diagnosis(EtcdCluster c, String endpoints) throws Exception {
+    CliRun r = CliRun.of(concat(new String[] {"cluster", "health", "--endpoints", endpoints, "--quorum", "--timeout",
+        "3s", "-o", "json"}, tls(c)));
+    return JSON.readTree(r.out()).get("diagnosis");
   }
 
   private static CliRun member(EtcdCluster c, String endpoints, String... args) {
