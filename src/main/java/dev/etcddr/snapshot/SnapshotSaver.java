@@ -1,8 +1,6 @@
 package dev.etcddr.snapshot;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.etcddr.EtcdDrException;
-import dev.etcddr.Json;
 import dev.etcddr.access.EtcdAccess;
 import dev.etcddr.manifest.ManifestReader;
 import dev.etcddr.bolt.BoltFormatException;
@@ -14,11 +12,8 @@ import dev.etcddr.etcd.MemberStatus;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -34,7 +29,6 @@ import java.util.Optional;
 public final class SnapshotSaver {
   private final Clock clock;
   private final String toolVersion;
-  private final ObjectMapper json = Json.mapper();
 
   public SnapshotSaver(Clock clock, String toolVersion) {
     this.clock = clock;
@@ -44,13 +38,13 @@ public final class SnapshotSaver {
   public SaveResult save(SaveRequest request, SaveProgress progress) {
     try (EtcdConnector connector = EtcdConnector.start(clock)) {
       EtcdAccess access = EtcdAccess.resolve(request.access(), new ManifestReader(), clock);
-      request.file().ifPresent(f -> refuseExisting(f, request.force()));
+      request.file().ifPresent(f -> SnapshotPublisher.refuseExisting(f, request.force()));
       return save(connector, access, request, progress);
     }
   }
 
   private SaveResult save(EtcdConnector connector, EtcdAccess access, SaveRequest request, SaveProgress progress) {
-    Path dir = outputDirectory(request);
+    Path dir = SnapshotPublisher.outputDirectory(request.file(), request.dir());
     List<SourceSelector.Probe> probes = new ArrayList<>();
     List<EtcdEndpoint> opened = new ArrayList<>();
     List<EtcdDrException> failures = new ArrayList<>();
@@ -101,7 +95,7 @@ public final class SnapshotSaver {
           progress.received(digest.total());
         });
       } catch (IOException e) {
-        throw writeFailure(part, e);
+        throw SnapshotPublisher.writeFailure(part, e);
       }
       digest.verify(member.memberName() + " (" + member.endpoint() + ")");
       DbFacts facts = readFacts(part);
@@ -109,7 +103,7 @@ public final class SnapshotSaver {
       Path target = request.file().orElseGet(() -> dir.resolve(
           new SnapshotName(member.clusterId(), takenAt, facts.revision(), member.memberName()).fileName()));
       if (request.file().isEmpty()) {
-        refuseExisting(target, request.force());
+        SnapshotPublisher.refuseExisting(target, request.force());
       }
       Optional<BundleWriter.Bundle> bundle = Optional.empty();
       Path bundlePath = target.resolveSibling(target.getFileName() + ".bundle.tar.gz");
@@ -133,7 +127,7 @@ public final class SnapshotSaver {
           hashKv.map(HashKv::compactRevision).orElse(null), request.clusterName().orElse(null));
       Path sidecar = target.resolveSibling(target.getFileName() + ".json");
       try {
-        publish(snapshotPart, target, sidecar, meta, request.force());
+        SnapshotPublisher.publish(snapshotPart, target, sidecar, meta, request.force());
       } catch (RuntimeException e) {
         if (bundle.isPresent()) {
           try {
@@ -162,37 +156,6 @@ public final class SnapshotSaver {
     }
   }
 
-  /** Sidecar first, snapshot last: a snapshot at its final name always has its sidecar beside it. */
-  private void publish(PartFile snapshotPart, Path target, Path sidecar, SnapshotMetadata meta, boolean force) {
-    Path sidecarPart = sidecar.resolveSibling(sidecar.getFileName() + ".part");
-    boolean sidecarPublished = false;
-    try (PartFile sidecarFile = PartFile.create(sidecarPart)) {
-      sidecarFile.channel().write(ByteBuffer.wrap(json.writeValueAsBytes(meta)));
-      sidecarFile.publish(sidecar, force);
-      sidecarPublished = true;
-      snapshotPart.publish(target, force);
-    } catch (FileAlreadyExistsException e) {
-      cleanUpSidecar(sidecarPublished, sidecar);
-      throw new OutputRefusedException(e.getFile() + " already exists; pass --force to replace it");
-    } catch (IOException e) {
-      cleanUpSidecar(sidecarPublished, sidecar);
-      throw writeFailure(target, e);
-    } catch (RuntimeException e) {
-      cleanUpSidecar(sidecarPublished, sidecar);
-      throw e;
-    }
-  }
-
-  private static void cleanUpSidecar(boolean published, Path sidecar) {
-    if (published) {
-      try {
-        Files.deleteIfExists(sidecar);
-      } catch (IOException ignored) {
-        // The snapshot was not published; a lone sidecar names a file that does not exist and is harmless.
-      }
-    }
-  }
-
   private static DbFacts readFacts(Path part) {
     try {
       return DbFacts.read(part);
@@ -204,43 +167,4 @@ public final class SnapshotSaver {
     }
   }
 
-  private static OutputRefusedException writeFailure(Path path, IOException e) {
-    String why = e instanceof FileSystemException fse ? PartFile.reason(fse) : e.getMessage();
-    if (why != null && why.contains("No space left")) {
-      return new OutputRefusedException("disk full while writing " + path + " (" + why + "); nothing was kept."
-          + " Free space or choose another --dir", e);
-    }
-    return new OutputRefusedException("writing " + path + " failed: " + why + "; nothing was kept", e);
-  }
-
-  private static void refuseExisting(Path file, boolean force) {
-    if (Files.isDirectory(file)) {
-      throw new OutputRefusedException(file + " is a directory; to save into it use --dir " + file);
-    }
-    if (Files.exists(file) && !force) {
-      throw new OutputRefusedException(file + " already exists; pass --force to replace it");
-    }
-  }
-
-  private static Path outputDirectory(SaveRequest request) {
-    Path dir = request.file().map(f -> f.toAbsolutePath().getParent()).orElse(request.dir().toAbsolutePath());
-    if (Files.isDirectory(dir)) {
-      return dir;
-    }
-    if (Files.exists(dir)) {
-      throw new OutputRefusedException(dir + " is not a directory");
-    }
-    if (request.file().isPresent()) {
-      throw new OutputRefusedException("directory " + dir + " does not exist");
-    }
-    try {
-      // Snapshots hold every Secret of the cluster: the directory is private to its owner.
-      Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-      return dir;
-    } catch (FileSystemException e) {
-      throw new OutputRefusedException("cannot create directory " + dir + ": " + PartFile.reason(e), e);
-    } catch (IOException e) {
-      throw new OutputRefusedException("cannot create directory " + dir + ": " + e.getMessage(), e);
-    }
-  }
 }
