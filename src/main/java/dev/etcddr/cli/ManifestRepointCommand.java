@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.etcddr.Json;
 import dev.etcddr.manifest.ManifestRepointer;
 import dev.etcddr.manifest.RepointedManifest;
-import dev.etcddr.restore.RepointWriter;
+import dev.etcddr.restore.ManifestCopyWriter;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -39,21 +39,13 @@ public final class ManifestRepointCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--manifest", paramLabel = "PATH", defaultValue = "/etc/kubernetes/manifests/etcd.yaml",
-      description = "The kubeadm etcd static pod manifest to copy; only read (default: ${DEFAULT-VALUE}).")
-  Path manifest;
-
   @Option(names = "--data-dir", paramLabel = "DIR", required = true,
       description = "The new data dir: an absolute, normalized host path (the --data-dir given to 'snapshot"
           + " restore').")
   String dataDir;
 
-  @Option(names = "--out", paramLabel = "FILE", required = true,
-      description = "Where to write the copy. Must not exist unless --force; never the manifest itself.")
-  Path out;
-
-  @Option(names = "--force", description = "Replace an existing FILE (never the manifest).")
-  boolean force;
+  @Mixin
+  ManifestCopyMixin copy;
 
   @Mixin
   OutputOption output;
@@ -69,7 +61,7 @@ public final class ManifestRepointCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--data-dir '" + dataDir + "' must be an absolute,"
           + " normalized path" + (normal.startsWith("/") && !normal.equals("/") ? " (" + normal + "?)" : ""));
     }
-    RepointedManifest r = new RepointWriter().write(manifest, dataDir, out, force);
+    RepointedManifest r = new ManifestCopyWriter().repoint(copy.manifest, dataDir, copy.out, copy.force);
     print(r);
     return ExitCodes.OK;
   }
@@ -78,8 +70,8 @@ public final class ManifestRepointCommand implements Callable<Integer> {
     PrintWriter w = spec.commandLine().getOut();
     if (output.json()) {
       try {
-        w.println(Json.mapper().writeValueAsString(new View(r.manifest().toString(), out.toString(), r.volume(),
-            r.oldDataDir(), r.newDataDir(), r.oldHostPath(), r.newHostPath())));
+        w.println(Json.mapper().writeValueAsString(new View(r.manifest().toString(), copy.out.toString(),
+            r.volume(), r.oldDataDir(), r.newDataDir(), r.oldHostPath(), r.newHostPath())));
       } catch (JsonProcessingException e) {
         throw new IllegalStateException("repoint view is not serializable", e);
       }
@@ -87,7 +79,7 @@ public final class ManifestRepointCommand implements Callable<Integer> {
       String paths = r.oldMountPath().equals(r.oldHostPath())
           ? "mountPath and hostPath " + r.oldHostPath()
           : "mountPath " + r.oldMountPath() + " and hostPath " + r.oldHostPath();
-      w.printf("wrote %s: data dir %s → %s (--data-dir; volume %s: %s → %s); %s unchanged%n", out,
+      w.printf("wrote %s: data dir %s → %s (--data-dir; volume %s: %s → %s); %s unchanged%n", copy.out,
           r.oldDataDir(), r.newDataDir(), r.volume(), paths, r.newHostPath(), r.manifest());
     }
     w.flush();

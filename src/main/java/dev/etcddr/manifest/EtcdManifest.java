@@ -65,6 +65,14 @@ public record EtcdManifest(
         etcdVersion, quotaBackendBytes);
   }
 
+  /** The same member started to join a running cluster: this initial cluster, state {@code existing}. */
+  EtcdManifest withJoin(Map<String, List<String>> newInitialCluster) {
+    return new EtcdManifest(manifestPath, name, dataDirFlag, hostDataDir, dataVolumeName, advertiseClientUrls,
+        annotatedClientUrls, listenClientUrls, initialAdvertisePeerUrls, listenPeerUrls,
+        Optional.of(newInitialCluster), Optional.of("existing"), initialClusterToken, tlsFiles, hostFiles, image,
+        imageTag, etcdVersion, quotaBackendBytes);
+  }
+
   /** The member name etcd runs under: {@code --name}, else etcd's default. */
   public String memberName() {
     return name.orElse(DEFAULT_NAME);

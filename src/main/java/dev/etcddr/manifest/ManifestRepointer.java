@@ -1,15 +1,9 @@
 package dev.etcddr.manifest;
 
-import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
-import com.fasterxml.jackson.dataformat.yaml.util.StringQuotingChecker;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,18 +21,12 @@ import java.util.Optional;
  *
  * <p>Everything else is kept: other fields, their order, numbers as numbers and strings as strings. Comments and
  * formatting are not (the document goes through a tree), which is why the new text is read back and compared with
- * the tree it was written from before it is returned.
+ * the tree it was written from before it is returned ({@link ManifestYaml}).
  */
 public final class ManifestRepointer {
   private final ManifestReader reader = new ManifestReader();
   private final DataDirRules rules = new DataDirRules();
-  private final ObjectMapper yamlReader = new ObjectMapper(new YAMLFactory());
-  private final ObjectMapper yamlWriter = new ObjectMapper(YAMLFactory.builder()
-      .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-      .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-      .disable(YAMLGenerator.Feature.SPLIT_LINES)
-      .stringQuotingChecker(new QuoteUnlessPlainReadsBack())
-      .build());
+  private final ManifestYaml yaml = new ManifestYaml();
 
   /** @param newDataDir an absolute, normalized host path (checked by the caller; a bad one is a bug here) */
   public RepointedManifest repoint(Path manifest, String newDataDir) {
@@ -69,10 +57,10 @@ public final class ManifestRepointer {
     ((ObjectNode) data.mount()).put("mountPath", newDataDir);
     hostPath.put("path", newDataDir);
 
-    String yaml = write(pod);
-    checkReadsBack(manifest, pod, yaml, before.withDataDir(newDataDir, Optional.of(newDataDir)));
+    String text = yaml.writeChecked(manifest, pod, before.withDataDir(newDataDir, Optional.of(newDataDir)),
+        "repointed");
     return new RepointedManifest(manifest, data.volumeName(), oldDataDir, newDataDir, oldHostPath,
-        data.mountPath(), yaml);
+        data.mountPath(), text);
   }
 
   /** etcd's data dir must be written as the restore wrote it: no relative parts, no doubled or trailing slash. */
@@ -98,7 +86,7 @@ public final class ManifestRepointer {
   }
 
   /** One string of the etcd container's command or args, which etcd reads as one argv. */
-  private record Slot(ArrayNode array, int index) {
+  record Slot(ArrayNode array, int index) {
     String text() {
       return array.get(index).asText();
     }
@@ -113,7 +101,7 @@ public final class ManifestRepointer {
     return argv(container).stream().map(Slot::text).toList();
   }
 
-  private static List<Slot> argv(JsonNode container) {
+  static List<Slot> argv(JsonNode container) {
     List<Slot> slots = new ArrayList<>();
     for (String field : List.of("command", "args")) {
       if (container.get(field) instanceof ArrayNode array) {
@@ -123,60 +111,5 @@ public final class ManifestRepointer {
       }
     }
     return slots;
-  }
-
-  private String write(JsonNode pod) {
-    try {
-      return yamlWriter.writeValueAsString(pod);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot write the repointed manifest as YAML", e);
-    }
-  }
-
-  /**
-   * The new text must read back as exactly the tree it was written from (same fields in the same order, same
-   * types) and as the same member but for its data dir. A difference is a bug here, and nothing is written.
-   */
-  private void checkReadsBack(Path manifest, JsonNode pod, String yaml, EtcdManifest expected) {
-    JsonNode reread;
-    try {
-      reread = yamlReader.readTree(yaml);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("the repointed manifest of " + manifest + " is not valid YAML", e);
-    }
-    if (!pod.equals(reread) || !pod.toString().equals(reread.toString())) {
-      throw new IllegalStateException("the repointed manifest of " + manifest + " does not read back as written");
-    }
-    EtcdManifest after = reader.fromTree(manifest, reread);
-    if (!after.equals(expected)) {
-      throw new IllegalStateException("the repointed manifest of " + manifest + " reads back as " + after
-          + ", expected " + expected);
-    }
-  }
-
-  /**
-   * Quotes a string exactly when its plain form would read back as something else: "true", "2381", "0x1F", "~",
-   * "1e3", "- a", "a: b" and whatever else YAML 1.1 resolves to another type or structure. Jackson's own rule also
-   * quotes harmless commas, which would make the copy differ from kubeadm's text in lines nobody changed.
-   */
-  private static final class QuoteUnlessPlainReadsBack extends StringQuotingChecker {
-    private static final long serialVersionUID = 1L;
-    private final StringQuotingChecker standard = StringQuotingChecker.Default.instance();
-    private final ObjectMapper plain = new ObjectMapper(new YAMLFactory());
-
-    @Override
-    public boolean needToQuoteName(String name) {
-      return standard.needToQuoteName(name);
-    }
-
-    @Override
-    public boolean needToQuoteValue(String value) {
-      try {
-        JsonNode read = plain.readTree(value);
-        return read == null || !read.isTextual() || !read.asText().equals(value);
-      } catch (JacksonException e) {
-        return true;
-      }
-    }
   }
 }

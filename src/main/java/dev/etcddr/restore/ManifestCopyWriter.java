@@ -1,5 +1,7 @@
 package dev.etcddr.restore;
 
+import dev.etcddr.manifest.JoinedManifest;
+import dev.etcddr.manifest.ManifestJoiner;
 import dev.etcddr.manifest.ManifestRepointer;
 import dev.etcddr.manifest.RepointedManifest;
 import dev.etcddr.snapshot.OutputRefusedException;
@@ -12,21 +14,34 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
- * Writes the copy of the etcd manifest that points the member at a restored data dir (built by
- * {@link ManifestRepointer}) to its own file. The original is never written: it stays as it is, for rollback.
+ * Writes a rewritten copy of the etcd manifest to its own file: one that points the member at a restored data dir
+ * ({@link ManifestRepointer}), or one that makes it join a running cluster ({@link ManifestJoiner}). The original is
+ * never written: it stays as it is, for rollback.
  */
-public final class RepointWriter {
-  public RepointedManifest write(Path manifest, String newDataDir, Path out, boolean force) {
+public final class ManifestCopyWriter {
+  public RepointedManifest repoint(Path manifest, String newDataDir, Path out, boolean force) {
+    return write(manifest, out, force, () -> new ManifestRepointer().repoint(manifest, newDataDir),
+        RepointedManifest::yaml);
+  }
+
+  public JoinedManifest join(Path manifest, String initialCluster, Path out, boolean force) {
+    return write(manifest, out, force, () -> new ManifestJoiner().join(manifest, initialCluster),
+        JoinedManifest::yaml);
+  }
+
+  private static <T> T write(Path manifest, Path out, boolean force, Supplier<T> rewrite, Function<T, String> text) {
     refuseTheOriginal(manifest, out);
     Path dir = outputDirectory(out);
     refuseExisting(out, force);
-    RepointedManifest repointed = new ManifestRepointer().repoint(manifest, newDataDir);
+    T rewritten = rewrite.get();
     // A hidden name: kubelet skips dotfiles in its static pod directory, so even there it never runs a half file.
     Path part = dir.resolve("." + out.getFileName() + ".part");
     try (PartFile file = PartFile.create(part)) {
-      ByteBuffer bytes = ByteBuffer.wrap(repointed.yaml().getBytes(StandardCharsets.UTF_8));
+      ByteBuffer bytes = ByteBuffer.wrap(text.apply(rewritten).getBytes(StandardCharsets.UTF_8));
       while (bytes.hasRemaining()) {
         file.channel().write(bytes);
       }
@@ -36,7 +51,7 @@ public final class RepointWriter {
     } catch (IOException e) {
       throw writeFailure(out, e);
     }
-    return repointed;
+    return rewritten;
   }
 
   /**
