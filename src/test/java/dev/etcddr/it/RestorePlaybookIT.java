@@ -52,12 +52,25 @@ class RestorePlaybookIT {
       Map<String, String> damaged = LabPlays.withoutStandIns(etcd.keys("/"));
       assertNotEquals(inSnapshot, damaged);
 
-      // --check prints the plan and changes nothing
+      // a learner outside the inventory, never started: it does not stop the restore, which drops it (below)
+      Proc.Result added = etcd.etcdctl("member", "add", "cp4", "--learner",
+          "--peer-urls=https://" + lab.address(4) + ":2380").requireSuccess();
+      // etcdctl prints the ID with %16x: space-padded, where the jar and `member list -w json` give 16 digits
+      String learner = String.format("%16s", added.stdout().replaceFirst("(?s)^Member +([0-9a-f]+) added.*", "$1"))
+          .replace(' ', '0');
+      assertEquals(List.of(learner), etcd.learnerIds(), added.stdout());
+      String learnerSaid = "unnamed, never started (ID " + learner + ", peer URLs https://" + lab.address(4) + ":2380)";
+
+      // --check prints the plan and changes nothing; preflight and plan name the learner the restore drops
       String before = hostsState();
       Proc.Result check = restore("--check");
       assertEquals(0, check.exitCode(), check.stdout() + check.stderr());
       assertTrue(check.stdout().contains("revision bump") && check.stdout().contains("initial cluster cp1="),
           check.stdout());
+      assertTrue(check.stdout().contains("WARNING: the live cluster has 1 learner member(s) that are not in the"
+          + " inventory: " + learnerSaid) && check.stdout().contains("they will NOT exist after the restore")
+          && check.stdout().contains("etcdctl member add NAME --learner --peer-urls=URLS"), check.stdout());
+      assertTrue(check.stdout().contains("learners dropped by the restore: " + learnerSaid), check.stdout());
       assertTrue(check.stdout().contains("etcd " + V35 + ", from the backup's sidecar and the db itself"),
           check.stdout());
       assertEquals(before, hostsState(), "check mode changed a host");
@@ -206,6 +219,8 @@ class RestorePlaybookIT {
       }
       assertTrue(again.stdout().contains("restore killed1") && again.stdout().contains("was interrupted"),
           again.stdout());
+      assertTrue(again.stdout().contains("learners dropped by the restore: " + learnerSaid), again.stdout());
+      assertEquals(List.of(), etcd.learnerIds(), "the restore dropped the learner");
 
       // 1. every key as in the snapshot, later ones gone, 3 healthy members of a new cluster, apiservers back
       assertEquals(inSnapshot, LabPlays.withoutStandIns(etcd.keys("/")));
