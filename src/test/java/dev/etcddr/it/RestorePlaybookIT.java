@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.etcddr.testing.EtcdDb;
+import dev.etcddr.testing.EtcdVersion;
 import dev.etcddr.testing.Lab;
 import dev.etcddr.testing.LabEtcd;
 import dev.etcddr.testing.LabPlays;
@@ -29,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RestorePlaybookIT {
   private static final List<String> HOSTS = List.of("cp1", "cp2", "cp3");
+  private static final String V35 = EtcdVersion.V3_5.version;
 
   @TempDir
   Path work;
@@ -49,13 +52,47 @@ class RestorePlaybookIT {
       Map<String, String> damaged = LabPlays.withoutStandIns(etcd.keys("/"));
       assertNotEquals(inSnapshot, damaged);
 
-      // --check prints the plan and changes nothing
+      // a learner outside the inventory, never started: it does not stop the restore, which drops it (below)
+      Proc.Result added = etcd.etcdctl("member", "add", "cp4", "--learner",
+          "--peer-urls=https://" + lab.address(4) + ":2380").requireSuccess();
+      // etcdctl prints the ID with %16x: space-padded, where the jar and `member list -w json` give 16 digits
+      String learner = String.format("%16s", added.stdout().replaceFirst("(?s)^Member +([0-9a-f]+) added.*", "$1"))
+          .replace(' ', '0');
+      assertEquals(List.of(learner), etcd.learnerIds(), added.stdout());
+      String learnerSaid = "unnamed, never started (ID " + learner + ", peer URLs https://" + lab.address(4) + ":2380)";
+
+      // --check prints the plan and changes nothing; preflight and plan name the learner the restore drops
       String before = hostsState();
       Proc.Result check = restore("--check");
       assertEquals(0, check.exitCode(), check.stdout() + check.stderr());
       assertTrue(check.stdout().contains("revision bump") && check.stdout().contains("initial cluster cp1="),
           check.stdout());
+      assertTrue(check.stdout().contains("WARNING: the live cluster has 1 learner member(s) that are not in the"
+          + " inventory: " + learnerSaid) && check.stdout().contains("they will NOT exist after the restore")
+          && check.stdout().contains("etcdctl member add NAME --learner --peer-urls=URLS"), check.stdout());
+      assertTrue(check.stdout().contains("learners dropped by the restore: " + learnerSaid), check.stdout());
+      assertTrue(check.stdout().contains("etcd " + V35 + ", from the backup's sidecar and the db itself"),
+          check.stdout());
       assertEquals(before, hostsState(), "check mode changed a host");
+
+      // a snapshot of etcd 3.6 taken by hand (no sidecar: only the db says it) is refused in preflight, on every
+      // host, naming the host, its etcd and image, the snapshot's version and where it comes from, the override
+      Path newer = EtcdDb.etcd36().put(2, "/registry/configmaps/default/x", "1")
+          .write(plays.clusterStore().resolve("by-hand-3.6.db"));
+      String pids = etcdAndApiserverPids();
+      Proc.Result tooNew = restore("-e", "etcd_dr_snapshot=" + newer);
+      Files.delete(newer);
+      assertNotEquals(0, tooNew.exitCode());
+      for (String h : HOSTS) {
+        assertTrue(tooNew.stdout().contains(h + ": its etcd.yaml runs etcd " + V35 + " (image registry.k8s.io/etcd:"
+            + V35 + "-0), but the snapshot is etcd 3.6, from the db itself (meta/storageVersion 3.6.0,"
+            + " cluster/clusterVersion 3.6.0): an etcd older than 3.6 may not start from it. Nothing was stopped."),
+            tooNew.stdout());
+      }
+      assertTrue(tooNew.stdout().contains("-e etcd_dr_allow_version_mismatch=true"), tooNew.stdout());
+      assertFalse(tooNew.stdout().contains("is a snapshot of cluster"), "refused for its version, in preflight");
+      assertEquals(before, hostsState(), "a refused restore changed a host");
+      assertEquals(pids, etcdAndApiserverPids(), "a refused restore stopped etcd or an apiserver");
 
       // 2. one host unreachable at preflight: nothing changes anywhere
       Path hostVars = lab.state().resolve("host_vars");
@@ -84,18 +121,25 @@ class RestorePlaybookIT {
       assertTrue(differs.stdout().contains("is not the same file on every host"), differs.stdout());
       assertEquals(before, hostsState(), "a refused restore changed a host");
 
-      // refused before the outage: a manifest with --wal-dir (etcd's WAL where it is anyway, so etcd still runs)
+      // refused before the outage: a manifest with --wal-dir (etcd's WAL where it is anyway, so etcd still runs).
+      // Its image named by digest alone is warned about in preflight (no version to check), not refused.
       Path cp2Etcd = hostPath("cp2", "etc-kubernetes/manifests/etcd.yaml");
       String cp2Manifest = Files.readString(cp2Etcd);
+      String digest = "registry.k8s.io/etcd@sha256:" + "0123456789abcdef".repeat(4);
       String withWalDir = cp2Manifest.replace("    - --data-dir=/var/lib/etcd\n",
-          "    - --data-dir=/var/lib/etcd\n    - --wal-dir=/var/lib/etcd/member/wal\n");
-      assertNotEquals(cp2Manifest, withWalDir, "the lab's manifest has the expected data-dir line");
+          "    - --data-dir=/var/lib/etcd\n    - --wal-dir=/var/lib/etcd/member/wal\n")
+          .replace("image: registry.k8s.io/etcd:" + V35 + "-0\n", "image: " + digest + "\n");
+      assertTrue(withWalDir.contains("--wal-dir") && withWalDir.contains(digest),
+          "the lab's manifest has the expected data-dir and image lines");
       rewriteEtcdManifest("cp2", withWalDir);
       before = hostsState();
       Proc.Result walDir = restore();
       assertNotEquals(0, walDir.exitCode());
       assertTrue(walDir.stdout().contains("the restore would fail, nothing was stopped")
           && walDir.stdout().contains("cp2") && walDir.stdout().contains("--wal-dir"), walDir.stdout());
+      assertTrue(walDir.stdout().contains("WARNING cp2: the etcd image " + digest + " in its etcd.yaml names no"
+          + " version (a digest, or a tag that is not one), so whether it can start from the snapshot (etcd " + V35
+          + ", from the backup's sidecar") && walDir.stdout().contains("was NOT checked"), walDir.stdout());
       assertEquals(before, hostsState(), "a refusal in preflight stopped or changed something");
       rewriteEtcdManifest("cp2", cp2Manifest);
 
@@ -175,6 +219,8 @@ class RestorePlaybookIT {
       }
       assertTrue(again.stdout().contains("restore killed1") && again.stdout().contains("was interrupted"),
           again.stdout());
+      assertTrue(again.stdout().contains("learners dropped by the restore: " + learnerSaid), again.stdout());
+      assertEquals(List.of(), etcd.learnerIds(), "the restore dropped the learner");
 
       // 1. every key as in the snapshot, later ones gone, 3 healthy members of a new cluster, apiservers back
       assertEquals(inSnapshot, LabPlays.withoutStandIns(etcd.keys("/")));
@@ -278,6 +324,17 @@ class RestorePlaybookIT {
 
   // ---- helpers ----
 
+  /** PIDs of etcd and the apiserver stand-in on every host: unchanged when nothing was stopped or restarted. */
+  private String etcdAndApiserverPids() {
+    StringBuilder sb = new StringBuilder();
+    for (String h : HOSTS) {
+      // [a]: the pattern does not match the shell that runs pgrep
+      sb.append(h).append(' ').append(lab.ssh(h, "pgrep -x etcd; pgrep -f 'lib/[a]piserver[.]py'").requireSuccess()
+          .stdout());
+    }
+    return sb.toString();
+  }
+
   /** A lab of its own with some objects and one backup in the controller store. */
   private Lab seededAndBackedUp(String network, String version, int objects) {
     controller = work.resolve("backups");
@@ -376,13 +433,15 @@ class RestorePlaybookIT {
 
   /**
    * Manifests (with content), per-restore folders, data dirs, and how many stops each kubelet logged. The staging
-   * dir is left out: a copy of the snapshot staged in preflight is the one change a refused restore may leave.
+   * dir is left out: a copy of the snapshot staged in preflight is the one change a refused restore may leave
+   * (with /var/lib/etcd-dr made for it, where no backup ran yet).
    */
   private String hostsState() throws Exception {
     StringBuilder sb = new StringBuilder();
     for (String h : HOSTS) {
       sb.append(h).append('\n').append(lab.ssh(h, "cd /etc/kubernetes && sha256sum manifests/*; ls -A /etc/kubernetes;"
-          + " ls -A /var/lib | grep -v kubelet-standin; ls -A /var/lib/etcd-dr | grep -vx incoming; ls -A /var/lib/etcd")
+          + " ls -A /var/lib | grep -vx -e kubelet-standin -e etcd-dr;"
+          + " ls -A /var/lib/etcd-dr 2>/dev/null | grep -vx incoming; ls -A /var/lib/etcd")
           .stdout());
       long stops = Files.readAllLines(hostPath(h, "var-lib/kubelet-standin/kubelet.log")).stream()
           .filter(l -> l.contains(" stop ")).count();

@@ -59,6 +59,18 @@ public final class LabEtcd {
     return list;
   }
 
+  /** IDs (16 hex digits, as etcdctl prints them) of the learner members. */
+  public List<String> learnerIds() throws Exception {
+    JsonNode out = JSON.readTree(etcdctl("member", "list", "-w", "json").requireSuccess().stdout());
+    List<String> ids = new ArrayList<>();
+    out.path("members").forEach(m -> {
+      if (m.path("isLearner").asBoolean()) {
+        ids.add(String.format("%016x", m.path("ID").asLong()));
+      }
+    });
+    return ids;
+  }
+
   public List<String> memberNames() throws Exception {
     JsonNode out = JSON.readTree(etcdctl("member", "list", "-w", "json").requireSuccess().stdout());
     List<String> names = new ArrayList<>();
