@@ -3,7 +3,6 @@ package dev.etcddr.cli;
 import dev.etcddr.manifest.ManifestReader;
 import dev.etcddr.snapshot.DataDirExport;
 import dev.etcddr.snapshot.ExportRequest;
-import dev.etcddr.snapshot.SaveRequest;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -74,13 +73,7 @@ public final class DatadirExportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (file != null && spec.commandLine().getParseResult().hasMatchedOption("--dir")) {
-      throw new ParameterException(spec.commandLine(), "give FILE or --dir, not both");
-    }
-    if (clusterName != null && !SaveRequest.CLUSTER_NAME.matcher(clusterName).matches()) {
-      throw new ParameterException(spec.commandLine(), "--cluster-name '" + clusterName
-          + "': use letters, digits and . _ - (1 to 63 characters, the first a letter or digit)");
-    }
+    SnapshotFileFlags.check(spec, file, clusterName);
     if (name != null && !name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,62}")) {
       throw new ParameterException(spec.commandLine(), "--name '" + name + "': use letters, digits and . _ -");
     }

@@ -1,7 +1,5 @@
 package dev.etcddr.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.etcddr.Json;
 import dev.etcddr.cluster.EndpointReport;
 import dev.etcddr.cluster.HealthReport;
 import java.io.PrintWriter;
@@ -16,11 +14,7 @@ final class HealthPrinter {
 
   static void print(HealthReport r, String countPrefix, boolean json, PrintWriter out) {
     if (json) {
-      try {
-        out.println(Json.mapper().writeValueAsString(r));
-      } catch (JsonProcessingException e) {
-        throw new IllegalStateException("health report is not serializable", e);
-      }
+      OutputOption.printJson(out, r);
       out.flush();
       return;
     }

@@ -1,7 +1,5 @@
 package dev.etcddr.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.etcddr.Json;
 import dev.etcddr.manifest.JoinedManifest;
 import dev.etcddr.restore.ManifestCopyWriter;
 import java.io.PrintWriter;
@@ -57,12 +55,8 @@ public final class ManifestJoinCommand implements Callable<Integer> {
     JoinedManifest j = new ManifestCopyWriter().join(copy.manifest, initialCluster, copy.out, copy.force);
     PrintWriter w = spec.commandLine().getOut();
     if (output.json()) {
-      try {
-        w.println(Json.mapper().writeValueAsString(new View(j.manifest().toString(), copy.out.toString(),
-            j.member(), j.oldInitialCluster(), j.oldInitialClusterState(), j.initialCluster())));
-      } catch (JsonProcessingException e) {
-        throw new IllegalStateException("join view is not serializable", e);
-      }
+      OutputOption.printJson(w, new View(j.manifest().toString(), copy.out.toString(),
+            j.member(), j.oldInitialCluster(), j.oldInitialClusterState(), j.initialCluster()));
     } else {
       w.printf("wrote %s: member %s joins the running cluster (--initial-cluster-state %s → existing,"
           + " --initial-cluster %s); %s unchanged%n", copy.out, j.member(),

@@ -1,7 +1,5 @@
 package dev.etcddr.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.etcddr.Json;
 import dev.etcddr.manifest.EtcdManifest;
 import java.io.PrintWriter;
 import java.util.List;
@@ -83,11 +81,7 @@ final class ManifestPrinter {
 
   static void print(EtcdManifest m, boolean json, PrintWriter out) {
     if (json) {
-      try {
-        out.println(Json.mapper().writeValueAsString(view(m)));
-      } catch (JsonProcessingException e) {
-        throw new IllegalStateException("manifest view is not serializable", e);
-      }
+      OutputOption.printJson(out, view(m));
       out.flush();
       return;
     }

@@ -1,7 +1,5 @@
 package dev.etcddr.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.etcddr.Json;
 import dev.etcddr.manifest.ManifestRepointer;
 import dev.etcddr.manifest.RepointedManifest;
 import dev.etcddr.restore.ManifestCopyWriter;
@@ -69,12 +67,8 @@ public final class ManifestRepointCommand implements Callable<Integer> {
   private void print(RepointedManifest r) {
     PrintWriter w = spec.commandLine().getOut();
     if (output.json()) {
-      try {
-        w.println(Json.mapper().writeValueAsString(new View(r.manifest().toString(), copy.out.toString(),
-            r.volume(), r.oldDataDir(), r.newDataDir(), r.oldHostPath(), r.newHostPath())));
-      } catch (JsonProcessingException e) {
-        throw new IllegalStateException("repoint view is not serializable", e);
-      }
+      OutputOption.printJson(w, new View(r.manifest().toString(), copy.out.toString(),
+            r.volume(), r.oldDataDir(), r.newDataDir(), r.oldHostPath(), r.newHostPath()));
     } else {
       String paths = r.oldMountPath().equals(r.oldHostPath())
           ? "mountPath and hostPath " + r.oldHostPath()

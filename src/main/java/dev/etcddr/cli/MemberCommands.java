@@ -1,7 +1,5 @@
 package dev.etcddr.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.etcddr.Json;
 import dev.etcddr.membership.MemberChangeReport;
 import dev.etcddr.membership.MemberChanges;
 import java.io.PrintWriter;
@@ -47,11 +45,7 @@ final class MemberCommands {
   static void print(MemberChangeReport r, OutputOption output, CommandSpec spec) {
     PrintWriter out = spec.commandLine().getOut();
     if (output.json()) {
-      try {
-        out.println(Json.mapper().writeValueAsString(r));
-      } catch (JsonProcessingException e) {
-        throw new IllegalStateException(e);
-      }
+      OutputOption.printJson(out, r);
     } else {
       out.printf("%s %s: member %s (%s) %s%n", r.action(), r.outcome().replace('_', ' '),
           r.memberId() == null ? "?" : r.memberId(), r.name() == null ? "" : r.name(), r.peerUrls());

@@ -1,7 +1,5 @@
 package dev.etcddr.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.etcddr.Json;
 import dev.etcddr.snapshot.SaveResult;
 import dev.etcddr.snapshot.SnapshotMetadata;
 import java.io.PrintWriter;
@@ -18,11 +16,7 @@ final class SavePrinter {
   static void print(SaveResult result, boolean json, PrintWriter out, boolean exported) {
     SnapshotMetadata m = result.metadata();
     if (json) {
-      try {
-        out.println(Json.mapper().writeValueAsString(m));
-      } catch (JsonProcessingException e) {
-        throw new IllegalStateException("sidecar is not serializable", e);
-      }
+      OutputOption.printJson(out, m);
     } else {
       out.printf("%s %s%n", exported ? "exported" : "saved", result.snapshot());
       out.printf("  from member %s (%s) at %s, etcd %s, cluster %s%s%n", m.memberName(), m.memberId(), m.endpoint(),

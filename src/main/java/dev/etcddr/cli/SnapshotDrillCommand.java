@@ -1,7 +1,5 @@
 package dev.etcddr.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.etcddr.Json;
 import dev.etcddr.drill.Drill;
 import dev.etcddr.drill.DrillReport;
 import dev.etcddr.drill.DrillRequest;
@@ -104,11 +102,7 @@ public final class SnapshotDrillCommand implements Callable<Integer> {
   private void print(DrillReport r) {
     PrintWriter out = spec.commandLine().getOut();
     if (output.json()) {
-      try {
-        out.println(Json.mapper().writeValueAsString(r));
-      } catch (JsonProcessingException e) {
-        throw new IllegalStateException(e);
-      }
+      OutputOption.printJson(out, r);
     } else {
       for (DrillReport.Check c : r.checks()) {
         out.printf("%-7s %-11s %s%n", c.result().toUpperCase(Locale.ROOT), c.name(), c.detail());

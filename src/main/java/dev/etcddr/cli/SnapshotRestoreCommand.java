@@ -1,7 +1,5 @@
 package dev.etcddr.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.etcddr.Json;
 import dev.etcddr.manifest.EtcdManifest;
 import dev.etcddr.manifest.ManifestReader;
 import dev.etcddr.restore.InPlaceRestorer;
@@ -145,11 +143,7 @@ public final class SnapshotRestoreCommand implements Callable<Integer> {
   private void print(RestoreResult r) {
     PrintWriter out = spec.commandLine().getOut();
     if (output.json()) {
-      try {
-        out.println(Json.mapper().writeValueAsString(r));
-      } catch (JsonProcessingException e) {
-        throw new IllegalStateException(e);
-      }
+      OutputOption.printJson(out, r);
     } else {
       out.printf("restored %s as member %s (%s) of cluster %s%n", r.dataDir(), r.name(), r.memberId(),
           r.clusterId());

@@ -71,13 +71,7 @@ public final class SnapshotSaveCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (file != null && spec.commandLine().getParseResult().hasMatchedOption("--dir")) {
-      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give FILE or --dir, not both");
-    }
-    if (clusterName != null && !SaveRequest.CLUSTER_NAME.matcher(clusterName).matches()) {
-      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--cluster-name '" + clusterName
-          + "': use letters, digits and . _ - (1 to 63 characters, the first a letter or digit)");
-    }
+    SnapshotFileFlags.check(spec, file, clusterName);
     var progress = new SaveProgressPrinter(spec.commandLine().getErr(), context.terminal() && !output.json());
     SaveResult result = new SnapshotSaver(context.clock(), VersionProvider.version())
         .save(new SaveRequest(access.toOptions(), Optional.ofNullable(file), dir, force, bundle,

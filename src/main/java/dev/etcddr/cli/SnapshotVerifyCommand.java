@@ -1,7 +1,5 @@
 package dev.etcddr.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.etcddr.Json;
 import dev.etcddr.snapshot.SnapshotVerifier;
 import dev.etcddr.snapshot.VerifyReport;
 import java.io.PrintWriter;
@@ -48,11 +46,7 @@ public final class SnapshotVerifyCommand implements Callable<Integer> {
     VerifyReport report = new SnapshotVerifier().verify(file, skipHashCheck);
     PrintWriter out = spec.commandLine().getOut();
     if (output.json()) {
-      try {
-        out.println(Json.mapper().writeValueAsString(report));
-      } catch (JsonProcessingException e) {
-        throw new IllegalStateException(e);
-      }
+      OutputOption.printJson(out, report);
     } else {
       for (VerifyReport.Check c : report.checks()) {
         out.printf("%-7s %-17s %s%n", c.result().toUpperCase(java.util.Locale.ROOT), c.name(), c.detail());

@@ -1,8 +1,6 @@
 package dev.etcddr.cli;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.etcddr.Json;
 import dev.etcddr.snapshot.StatusLayout;
 import dev.etcddr.snapshot.StatusReport;
 import java.io.PrintWriter;
@@ -30,14 +28,10 @@ final class StatusPrinter {
     String hash = Long.toHexString(r.hash());
     String size = GoHumanize.bytes(r.totalSize());
     if (form == null) {
-      try {
-        out.println(Json.mapper().writeValueAsString(new View(r.file(), r.hash(), hash, r.revision(), r.totalKey(),
+      OutputOption.printJson(out, new View(r.file(), r.hash(), hash, r.revision(), r.totalKey(),
             r.totalSize(), size, r.liveKeys(), r.storageVersion(), r.versions().clusterVersion().orElse(""),
             r.versions().needsEtcd().orElse(null), r.hasTrailer(), r.fileSize(),
-            r.layout().label(), r.keyCounts().orElse(null), r.unleasedKeyCounts().orElse(null))));
-      } catch (JsonProcessingException e) {
-        throw new IllegalStateException(e);
-      }
+            r.layout().label(), r.keyCounts().orElse(null), r.unleasedKeyCounts().orElse(null)));
       out.flush();
       return;
     }

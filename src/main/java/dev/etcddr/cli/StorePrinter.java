@@ -1,7 +1,5 @@
 package dev.etcddr.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.etcddr.Json;
 import dev.etcddr.remote.StoreOperations;
 import dev.etcddr.snapshot.LatestSnapshot;
 import dev.etcddr.snapshot.RetentionPlanner;
@@ -16,11 +14,7 @@ final class StorePrinter {
   private StorePrinter() {}
 
   private static void json(Object o, PrintWriter out) {
-    try {
-      out.println(Json.mapper().writeValueAsString(o));
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
+    OutputOption.printJson(out, o);
     out.flush();
   }
 
