@@ -23,11 +23,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * `ansible-playbook playbooks/replace-member.yml` on one lab (etcd 3.5.16, real sshd, kubelet stand-ins), in an
+ * `ansible-playbook playbooks/replace-member.yml` on one lab per etcd version (3.4.23, 3.5.16; real sshd, kubelet stand-ins), in an
  * order where each step leaves the lab usable: refusals change nothing; cp3's data dir wiped under a running writer
  * comes back as a voter with every write; a learner that cannot catch up (SIGSTOPped) is rolled back and the two
  * others keep serving; the rerun then completes. Membership is read with etcdctl, not with the play's output.
@@ -48,11 +49,17 @@ class ReplaceMemberPlaybookIT {
   private LabEtcd etcd;
   private LabPlays plays;
 
-  @Test
-  void replaces_a_lost_member_rolls_back_a_stuck_learner_and_refuses_bad_input() throws Exception {
-    lab = new Lab(work.resolve("lab"), "127.0.20");
+  /** The lab's net: its hosts are NET.1, NET.2, NET.3. */
+  private String net;
+
+  @ParameterizedTest(name = "etcd {0}")
+  @CsvSource({"3.5, 127.0.20", "3.4, 127.0.23"})
+  void replaces_a_lost_member_rolls_back_a_stuck_learner_and_refuses_bad_input(String version, String net)
+      throws Exception {
+    this.net = net;
+    lab = new Lab(work.resolve("lab"), net);
     try (Lab l = lab) {
-      assertEquals(0, lab.up("--etcd", "3.5").exitCode());
+      assertEquals(0, lab.up("--etcd", version).exitCode());
       etcd = new LabEtcd(lab, 3);
       plays = new LabPlays(lab, work.resolve("backups"));
       lab.run("seed", "--count", "100").requireSuccess();
@@ -66,7 +73,7 @@ class ReplaceMemberPlaybookIT {
           unknown.stdout());
       Proc.Result running = replace("cp2");
       assertNotEquals(0, running.exitCode());
-      assertTrue(running.stdout().contains("the member of cp2 (cp2, https://127.0.20.2:2379) still answers")
+      assertTrue(running.stdout().contains("the member of cp2 (cp2, https://" + net + ".2:2379) still answers")
           && running.stdout().contains("etcd_replace_confirm=cp2"), running.stdout());
       Proc.Result check = replace("cp2", "--check", "-e", "etcd_replace_confirm=cp2");
       assertEquals(0, check.exitCode(), check.stdout());
@@ -82,7 +89,7 @@ class ReplaceMemberPlaybookIT {
       AtomicBoolean writing = new AtomicBoolean(true);
       AtomicInteger written = new AtomicInteger();
       List<String> writeErrors = Collections.synchronizedList(new ArrayList<>());
-      String cp1 = "https://127.0.20.1:2379";
+      String cp1 = "https://" + net + ".1:2379";
       Thread writer = new Thread(() -> {
         while (writing.get()) {
           int i = written.get();
@@ -110,7 +117,7 @@ class ReplaceMemberPlaybookIT {
       assertTrue(written.get() > 0);
       assertEquals(List.of("cp1", "cp2", "cp3"), voters());
       assertEquals(List.of(), learners());
-      awaitCount("https://127.0.20.3:2379", "/registry/replace-test/", written.get());
+      awaitCount("https://" + net + ".3:2379", "/registry/replace-test/", written.get());
       assertEquals(Map.of("cp1", apiservers.get("cp1"), "cp2", apiservers.get("cp2")),
           Map.of("cp1", pids("kube-apiserver").get("cp1"), "cp2", pids("kube-apiserver").get("cp2")),
           "no apiserver on cp1 or cp2 was stopped");
@@ -136,7 +143,7 @@ class ReplaceMemberPlaybookIT {
           && stuckOut.contains("removed again") && stuckOut.contains("healthy with quorum, serving"), stuckOut);
       assertEquals(List.of("cp1", "cp2"), voters());
       assertEquals(List.of(), learners(), "the learner was removed again");
-      assertEquals(0, etcd.etcdctlAt(cp1 + ",https://127.0.20.2:2379", "endpoint", "health").exitCode());
+      assertEquals(0, etcd.etcdctlAt(cp1 + ",https://" + net + ".2:2379", "endpoint", "health").exitCode());
       assertEquals(0, etcd.etcdctlAt(cp1, "put", "/registry/after-rollback", "x").exitCode(), "the cluster serves");
       assertFalse(Files.exists(hostPath("cp3", "etc-kubernetes/manifests/etcd.yaml")), "etcd stays stopped on cp3");
 
@@ -144,7 +151,7 @@ class ReplaceMemberPlaybookIT {
       Proc.Result again = replace("cp3");
       assertEquals(0, again.exitCode(), again.stdout() + again.stderr());
       assertEquals(List.of("cp1", "cp2", "cp3"), voters());
-      awaitCount("https://127.0.20.3:2379", "/registry/replace-test/", written.get());
+      awaitCount("https://" + net + ".3:2379", "/registry/replace-test/", written.get());
     }
   }
 
@@ -188,7 +195,7 @@ class ReplaceMemberPlaybookIT {
   }
 
   private JsonNode members() throws Exception {
-    return JSON.readTree(etcd.etcdctlAt("https://127.0.20.1:2379", "member", "list", "-w", "json")
+    return JSON.readTree(etcd.etcdctlAt("https://" + net + ".1:2379", "member", "list", "-w", "json")
         .requireSuccess().stdout()).path("members");
   }
 
