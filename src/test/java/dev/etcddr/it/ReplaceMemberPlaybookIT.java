@@ -163,23 +163,11 @@ class ReplaceMemberPlaybookIT {
   }
 
   private Path hostPath(String host, String relative) {
-    return lab.state().resolve("hosts/" + host + "/" + relative);
+    return lab.hostPath(host, relative);
   }
 
-  /** The PID (in the host's own PID namespace) of each host's container, from its kubelet stand-in's state. */
   private Map<String, Long> pids(String container) throws Exception {
-    Map<String, Long> m = new TreeMap<>();
-    for (String h : HOSTS) {
-      JsonNode state = JSON.readTree(hostPath(h, "var-lib/kubelet-standin/state.json").toFile());
-      for (JsonNode pod : state.path("pods")) {
-        for (JsonNode c : pod.path("containers")) {
-          if (c.path("name").asText().equals(container) && c.path("pid").isNumber()) {
-            m.put(h, c.path("pid").asLong());
-          }
-        }
-      }
-    }
-    return m;
+    return lab.containerPids(HOSTS, container);
   }
 
   /** Polls the kubelet stand-in's state until the host runs an etcd with another PID than before. */

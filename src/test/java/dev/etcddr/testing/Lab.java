@@ -23,6 +23,28 @@ public final class Lab implements AutoCloseable {
     return state;
   }
 
+  /** A path in one host's view: {@code relative} as the lab lays it out, e.g. {@code var-lib/etcd/member}. */
+  public Path hostPath(String host, String relative) {
+    return state.resolve("hosts/" + host + "/" + relative);
+  }
+
+  /** The PID (in the host's own PID namespace) of each host's container, from its kubelet stand-in's state. */
+  public Map<String, Long> containerPids(List<String> hosts, String container) throws java.io.IOException {
+    Map<String, Long> m = new java.util.TreeMap<>();
+    for (String h : hosts) {
+      com.fasterxml.jackson.databind.JsonNode kubelet = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+          hostPath(h, "var-lib/kubelet-standin/state.json").toFile());
+      for (com.fasterxml.jackson.databind.JsonNode pod : kubelet.path("pods")) {
+        for (com.fasterxml.jackson.databind.JsonNode c : pod.path("containers")) {
+          if (c.path("name").asText().equals(container) && c.path("pid").isNumber()) {
+            m.put(h, c.path("pid").asLong());
+          }
+        }
+      }
+    }
+    return m;
+  }
+
   public Path inventory() {
     return state.resolve("inventory.ini");
   }
