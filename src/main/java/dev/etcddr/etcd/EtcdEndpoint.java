@@ -170,49 +170,16 @@ public final class EtcdEndpoint implements AutoCloseable {
         status.getDbSize(), status.getLeader(), List.copyOf(status.getErrorList()));
   }
 
-  /** {@code member add --learner}: the new member (no name until it starts) and the member list after the change. */
-  public List<MemberEntry> addLearner(List<String> peerUrls) {
-    List<URI> uris = peerUrls.stream().map(URI::create).toList();
-    return entries(membershipChange(client.getClusterClient().addMember(uris, true), "member add --learner")
-        .getMembers());
+  /** Membership changes (add a learner, remove, promote), asked of this member. */
+  public EtcdMembership membership() {
+    return new EtcdMembership(this, client);
   }
 
-  /** {@code member remove}: the member list after the change. */
-  public List<MemberEntry> removeMember(long id) {
-    return entries(membershipChange(client.getClusterClient().removeMember(id), "member remove").getMembers());
-  }
-
-  /** {@code member promote}: the member list after the change. */
-  public List<MemberEntry> promoteMember(long id) {
-    return entries(membershipChange(client.getClusterClient().promoteMember(id), "member promote").getMembers());
-  }
-
-  private static List<MemberEntry> entries(List<Member> members) {
+  static List<MemberEntry> entries(List<Member> members) {
     return members.stream()
         .map(m -> new MemberEntry(m.getId(), m.getName(), m.getPeerURIs().stream().map(URI::toString).toList(),
             m.getClientURIs().stream().map(URI::toString).toList(), m.isLearner()))
         .toList();
-  }
-
-  /** etcd's refusal messages (v3rpc/rpctypes/error.go) mapped to what a caller can act on. */
-  private <T> T membershipChange(CompletableFuture<T> future, String what) {
-    try {
-      return await(future, what);
-    } catch (EtcdUnavailableException e) {
-      String m = e.getMessage();
-      MembershipRefusedException.Reason reason =
-          m.contains("in sync with leader") ? MembershipRefusedException.Reason.LEARNER_NOT_READY
-          : m.contains("member not found") ? MembershipRefusedException.Reason.MEMBER_NOT_FOUND
-          : m.contains("can only promote a learner member") ? MembershipRefusedException.Reason.NOT_A_LEARNER
-          : m.contains("Peer URLs already exists") ? MembershipRefusedException.Reason.PEER_URLS_EXIST
-          : m.contains("not enough started members") || m.contains("unhealthy cluster")
-              ? MembershipRefusedException.Reason.WOULD_RISK_QUORUM
-          : null;
-      if (reason == null) {
-        throw e;
-      }
-      throw new MembershipRefusedException(reason, m, e);
-    }
   }
 
   /** This member's HashKV at {@code revision} (0 = its current revision). */
@@ -348,7 +315,7 @@ public final class EtcdEndpoint implements AutoCloseable {
     }
   }
 
-  private <T> T await(CompletableFuture<T> future, String what) {
+  <T> T await(CompletableFuture<T> future, String what) {
     try {
       return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {

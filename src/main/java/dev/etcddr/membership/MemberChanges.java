@@ -73,7 +73,7 @@ public final class MemberChanges {
               + " other peer URLs " + m.peerUrls() + ": remove it first", null);
         }
       }
-      List<MemberEntry> after = retryingQuorumChecks(() -> voter.addLearner(r.peerUrls()));
+      List<MemberEntry> after = retryingQuorumChecks(() -> voter.membership().addLearner(r.peerUrls()));
       MemberEntry added = after.stream().filter(m -> new HashSet<>(m.peerUrls()).equals(wanted)).findFirst()
           .orElseThrow(() -> new EtcdUnavailableException("etcd at " + voter.endpoint() + " accepted the learner but"
               + " its member list does not show " + r.peerUrls()));
@@ -95,7 +95,7 @@ public final class MemberChanges {
         refuseIfAnswering(m, access);
       }
       try {
-        List<MemberEntry> after = retryingQuorumChecks(() -> voter.removeMember(m.id()));
+        List<MemberEntry> after = retryingQuorumChecks(() -> voter.membership().removeMember(m.id()));
         return report("remove", "removed", m, m.name(), after, -1, 1, 0);
       } catch (MembershipRefusedException e) {
         if (e.reason() == Reason.MEMBER_NOT_FOUND) {
@@ -138,7 +138,7 @@ public final class MemberChanges {
         if (lag >= 0 && lag <= r.maxLag()) {
           attempts++;
           try {
-            List<MemberEntry> after = voter.promoteMember(m.id());
+            List<MemberEntry> after = voter.membership().promoteMember(m.id());
             return report("promote", "promoted", m, m.name(), after, lag, attempts, waited(start));
           } catch (MembershipRefusedException e) {
             if (e.reason() == Reason.NOT_A_LEARNER) {
