@@ -10,13 +10,12 @@ import dev.etcddr.cli.CliRun;
 import dev.etcddr.testing.EtcdCluster;
 import dev.etcddr.testing.EtcdVersion;
 import dev.etcddr.testing.Proc;
+import dev.etcddr.testing.RetryingWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -62,29 +61,7 @@ class MemberReplaceIT {
       assertEquals("member_down", down.get("state").asText(), down.toString());
       assertEquals("[\"m3\"]", down.get("down_members").toString());
 
-      AtomicBoolean writing = new AtomicBoolean(true);
-      AtomicInteger written = new AtomicInteger();
-      List<String> writeErrors = new ArrayList<>();
-      // A failed write is tried again, as a client would (an election under load can time one out); a lost write
-      // or a long outage is what fails the test.
-      long[] longestOutageMs = {0};
-      Thread writer = new Thread(() -> {
-        long failingSince = 0;
-        while (writing.get()) {
-          int i = written.get();
-          Proc.Result r = c.etcdctl(m1, "put", "/registry/during/k" + i, "v" + i);
-          long now = System.nanoTime();
-          if (r.exitCode() == 0) {
-            written.incrementAndGet();
-            failingSince = 0;
-          } else {
-            writeErrors.add(r.stderr());
-            failingSince = failingSince == 0 ? now : failingSince;
-            longestOutageMs[0] = Math.max(longestOutageMs[0], (now - failingSince) / 1_000_000);
-          }
-        }
-      });
-      writer.start();
+      RetryingWriter writer = RetryingWriter.start("/registry/during/k", (k, v) -> c.etcdctl(m1, "put", k, v));
       try {
         JsonNode removed = json(member(c, voters, "remove", "m3", "--expect-down"));
         assertEquals("removed", removed.get("outcome").asText());
@@ -109,12 +86,11 @@ class MemberReplaceIT {
         assertTrue(promoted.get("lag").asLong() <= 50, promoted.toString());
         assertEquals("already_voter", json(member(c, voters, "promote", "m3")).get("outcome").asText());
       } finally {
-        writing.set(false);
-        writer.join();
+        writer.stop();
       }
-      assertTrue(longestOutageMs[0] < 15_000, "writes failed for " + longestOutageMs[0] + " ms while m3 was"
-          + " replaced: " + writeErrors);
-      assertTrue(written.get() > 0);
+      assertTrue(writer.longestOutageMs() < 15_000, "writes failed for " + writer.longestOutageMs() + " ms while m3"
+          + " was replaced: " + writer.errors());
+      assertTrue(writer.written() > 0);
       assertEquals(List.of("m1", "m2", "m3"), voterNames(c, m1));
       assertFalse(learner(c, m1, m3.peerUrl()));
 
@@ -122,7 +98,7 @@ class MemberReplaceIT {
       CliRun health = CliRun.of(concat(new String[] {"cluster", "health", "--endpoints", all, "--hash",
           "--expect-members", "m1,m2,m3", "--wait", "60s"}, tls(c)));
       assertEquals(0, health.exitCode(), health.toString());
-      awaitCount(c, m3, "/registry/during/", written.get());
+      awaitCount(c, m3, "/registry/during/", writer.written());
       awaitCount(c, m3, "/registry/before/", 200);
     }
   }

@@ -31,8 +31,6 @@ import org.junit.jupiter.api.io.TempDir;
 class QuorumLostRestoreIT {
   private static final List<String> HOSTS = List.of("cp1", "cp2", "cp3");
   private static final ObjectMapper JSON = new ObjectMapper();
-  /** The jar in each host's own /var/lib: /usr/local/lib is the machine's, shared by labs running beside this one. */
-  private static final List<String> OWN_JAR = List.of("-e", "etcd_dr_install_dir=/var/lib/etcd-dr/jar");
 
   @TempDir
   Path work;
@@ -49,7 +47,7 @@ class QuorumLostRestoreIT {
       etcd = new LabEtcd(lab, 3);
       plays = new LabPlays(lab, work.resolve("backups"));
       lab.run("seed", "--count", "100").requireSuccess();
-      Proc.Result backup = plays.play("playbooks/backup.yml", OWN_JAR.toArray(String[]::new));
+      Proc.Result backup = plays.play("playbooks/backup.yml", LabPlays.OWN_JAR.toArray(String[]::new));
       assertEquals(0, backup.exitCode(), backup.stdout() + backup.stderr());
       long snapshotRevision = JSON.readTree(Path.of(plays.newestSnapshot() + ".json").toFile()).path("revision")
           .asLong();
@@ -179,7 +177,7 @@ class QuorumLostRestoreIT {
   private Proc.Result restore(String survivor, String... extra) throws Exception {
     List<String> args = new ArrayList<>(List.of("-e", "etcd_dr_source_datadir=" + survivor,
         "-e", "etcd_dr_confirm=" + plays.clusterName()));
-    args.addAll(OWN_JAR);
+    args.addAll(LabPlays.OWN_JAR);
     args.addAll(List.of(extra));
     return plays.play("playbooks/restore.yml", args.toArray(String[]::new));
   }

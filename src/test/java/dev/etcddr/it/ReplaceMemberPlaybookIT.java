@@ -11,15 +11,13 @@ import dev.etcddr.testing.Lab;
 import dev.etcddr.testing.LabEtcd;
 import dev.etcddr.testing.LabPlays;
 import dev.etcddr.testing.Proc;
+import dev.etcddr.testing.RetryingWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -36,11 +34,6 @@ import org.junit.jupiter.api.io.TempDir;
 class ReplaceMemberPlaybookIT {
   private static final List<String> HOSTS = List.of("cp1", "cp2", "cp3");
   private static final ObjectMapper JSON = new ObjectMapper();
-  /**
-   * The jar in each host's own /var/lib: the default install dir, /usr/local/lib, is the machine's, shared by every
-   * lab running beside this one, whose plays install their own build there.
-   */
-  private static final List<String> OWN_JAR = List.of("-e", "etcd_dr_install_dir=/var/lib/etcd-dr/jar");
 
   @TempDir
   Path work;
@@ -86,49 +79,27 @@ class ReplaceMemberPlaybookIT {
       Map<String, Long> apiservers = pids("kube-apiserver");
       deleteTree(hostPath("cp3", "var-lib/etcd/member"));
       lab.ssh("cp3", "kill -9 " + pids("etcd").get("cp3")).requireSuccess();
-      AtomicBoolean writing = new AtomicBoolean(true);
-      AtomicInteger written = new AtomicInteger();
-      List<String> writeErrors = Collections.synchronizedList(new ArrayList<>());
       String cp1 = "https://" + net + ".1:2379";
-      // A write that fails is tried again, as any client does: a leader election under load can time one out.
-      // What must not happen is a lost write (all are counted on cp3 below) or the cluster not serving for long.
-      long[] longestOutageMs = {0};
-      Thread writer = new Thread(() -> {
-        long failingSince = 0;
-        while (writing.get()) {
-          int i = written.get();
-          Proc.Result r = etcd.etcdctlAt(cp1, "put", "/registry/replace-test/k" + i, "v" + i);
-          long now = System.nanoTime();
-          if (r.exitCode() == 0) {
-            written.incrementAndGet();
-            failingSince = 0;
-          } else {
-            writeErrors.add(r.stderr());
-            failingSince = failingSince == 0 ? now : failingSince;
-            longestOutageMs[0] = Math.max(longestOutageMs[0], (now - failingSince) / 1_000_000);
-          }
-        }
-      });
       long started = System.nanoTime();
-      writer.start();
+      RetryingWriter writer = RetryingWriter.start("/registry/replace-test/k", (k, v) -> etcd.etcdctlAt(cp1, "put", k,
+          v));
       Proc.Result replaced;
       try {
         replaced = replace("cp3");
       } finally {
-        writing.set(false);
-        writer.join();
+        writer.stop();
       }
       System.out.printf("replace of a wiped cp3 took %d s%n", (System.nanoTime() - started) / 1_000_000_000L);
       assertEquals(0, replaced.exitCode(), replaced.stdout() + replaced.stderr());
       assertTrue(replaced.stdout().contains("REPLACED: member cp3 of cp3 is a voting member again"), replaced.stdout());
-      assertTrue(longestOutageMs[0] < 15_000, "writes through cp1 failed for " + longestOutageMs[0] + " ms during the"
-          + " replace: " + writeErrors);
-      System.out.printf("writes retried during the replace: %d, longest failing stretch %d ms%n", writeErrors.size(),
-          longestOutageMs[0]);
-      assertTrue(written.get() > 0);
+      assertTrue(writer.longestOutageMs() < 15_000, "writes through cp1 failed for " + writer.longestOutageMs()
+          + " ms during the replace: " + writer.errors());
+      System.out.printf("writes retried during the replace: %d, longest failing stretch %d ms%n",
+          writer.errors().size(), writer.longestOutageMs());
+      assertTrue(writer.written() > 0);
       assertEquals(List.of("cp1", "cp2", "cp3"), voters());
       assertEquals(List.of(), learners());
-      awaitCount("https://" + net + ".3:2379", "/registry/replace-test/", written.get());
+      awaitCount("https://" + net + ".3:2379", "/registry/replace-test/", writer.written());
       assertEquals(Map.of("cp1", apiservers.get("cp1"), "cp2", apiservers.get("cp2")),
           Map.of("cp1", pids("kube-apiserver").get("cp1"), "cp2", pids("kube-apiserver").get("cp2")),
           "no apiserver on cp1 or cp2 was stopped");
@@ -143,7 +114,7 @@ class ReplaceMemberPlaybookIT {
       Path out = work.resolve("stuck.out");
       List<String> stuckArgs = new ArrayList<>(List.of("-e", "etcd_replace_host=cp3", "-e", "etcd_replace_confirm=cp3",
           "-e", "etcd_replace_member_promote_wait=10"));
-      stuckArgs.addAll(OWN_JAR);
+      stuckArgs.addAll(LabPlays.OWN_JAR);
       Process stuck = plays.start(out, "playbooks/replace-member.yml", stuckArgs);
       long learnerPid = awaitNewEtcd("cp3", oldPid, stuck);
       lab.ssh("cp3", "kill -STOP " + learnerPid).requireSuccess();
@@ -162,13 +133,13 @@ class ReplaceMemberPlaybookIT {
       Proc.Result again = replace("cp3");
       assertEquals(0, again.exitCode(), again.stdout() + again.stderr());
       assertEquals(List.of("cp1", "cp2", "cp3"), voters());
-      awaitCount("https://" + net + ".3:2379", "/registry/replace-test/", written.get());
+      awaitCount("https://" + net + ".3:2379", "/registry/replace-test/", writer.written());
     }
   }
 
   private Proc.Result replace(String host, String... extra) {
     List<String> args = new ArrayList<>(List.of("-e", "etcd_replace_host=" + host));
-    args.addAll(OWN_JAR);
+    args.addAll(LabPlays.OWN_JAR);
     args.addAll(List.of(extra));
     return plays.play("playbooks/replace-member.yml", args.toArray(String[]::new));
   }
