@@ -27,10 +27,10 @@ public record SnapshotEtcdVersion(String version, String source, String evidence
    */
   static Optional<SnapshotEtcdVersion> of(EtcdVersions db, Sidecar sidecar) {
     List<Candidate> candidates = new ArrayList<>();
-    db.storageVersion().flatMap(GoSemver::parse).ifPresent(v -> candidates.add(new Candidate(v, STORAGE_VERSION,
-        "meta/storageVersion " + db.storageVersion().get() + " in the db")));
-    db.clusterVersion().flatMap(GoSemver::parse).ifPresent(v -> candidates.add(new Candidate(v, CLUSTER_VERSION,
-        "cluster/clusterVersion " + db.clusterVersion().get() + " in the db")));
+    for (EtcdVersions.Recorded r : db.recorded()) {
+      candidates.add(new Candidate(r.version(), r.key().equals("meta/storageVersion") ? STORAGE_VERSION
+          : CLUSTER_VERSION, r.key() + " " + r.raw() + " in the db"));
+    }
     if (sidecar != null && sidecar.etcdVersion() != null) {
       GoSemver.parse(sidecar.etcdVersion()).ifPresent(v -> candidates.add(new Candidate(v, SIDECAR,
           "etcd_version " + sidecar.etcdVersion() + " in " + sidecar.path().getFileName())));

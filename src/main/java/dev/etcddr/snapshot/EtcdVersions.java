@@ -28,14 +28,29 @@ public record EtcdVersions(Optional<String> storageVersion, Optional<String> clu
 
   /**
    * Major.minor of the oldest etcd that starts from this db, or empty when the db does not say (a cluster that never
-   * agreed a version; 3.4 and 3.5 record theirs as 3.4.0, 3.5.0). The greater of the two versions: an etcd older than either refuses the data dir, or panics on it.
+   * agreed a version; 3.4 and 3.5 record theirs as 3.4.0, 3.5.0). The greater of the two versions: an etcd older
+   * than either refuses the data dir, or panics on it.
    */
   public Optional<String> needsEtcd() {
-    Optional<GoSemver> s = storageVersion.flatMap(GoSemver::parse);
-    Optional<GoSemver> c = clusterVersion.flatMap(GoSemver::parse);
-    Optional<GoSemver> max = s.isEmpty() ? c : c.isEmpty() ? s
-        : Optional.of(s.get().atLeast(c.get().major(), c.get().minor()) ? s.get() : c.get());
-    return max.map(v -> v.major() + "." + v.minor());
+    GoSemver max = null;
+    for (Recorded r : recorded()) {
+      if (max == null || !max.atLeast(r.version().major(), r.version().minor())) {
+        max = r.version();
+      }
+    }
+    return Optional.ofNullable(max).map(v -> v.major() + "." + v.minor());
+  }
+
+  /** A version the db records that parses, with the key it is under ({@code meta/storageVersion} …) as written. */
+  public record Recorded(GoSemver version, String key, String raw) {}
+
+  /** The parseable versions, storage version first. */
+  public List<Recorded> recorded() {
+    List<Recorded> out = new ArrayList<>();
+    storageVersion.ifPresent(v -> GoSemver.parse(v).ifPresent(p -> out.add(new Recorded(p, "meta/storageVersion", v))));
+    clusterVersion.ifPresent(v -> GoSemver.parse(v).ifPresent(p -> out.add(new Recorded(p, "cluster/clusterVersion",
+        v))));
+    return out;
   }
 
   /** Why an etcd of the db's own versions would not start from it; empty when nothing is wrong. */
