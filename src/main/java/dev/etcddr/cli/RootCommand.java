@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
           + " the Ansible playbooks that call it."
     },
     subcommands = {ManifestCommand.class, SnapshotCommand.class, ClusterCommand.class, MemberCommand.class,
-        DatadirCommand.class},
+        DatadirCommand.class, BundleCommand.class},
     footer = {"", "Run 'etcd-dr COMMAND --help' for a command's options and examples."})
 public final class RootCommand implements Runnable {
   @Spec

@@ -1,8 +1,10 @@
 package dev.etcddr.cli;
 
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -19,10 +21,14 @@ import picocli.CommandLine.Spec;
           + " tried.",
       "Text output: the path (the file name for sftp://) on stdout, skipped candidates on stderr. -o json: store,"
           + " file, path (null for sftp://), cluster_id, cluster_name, taken_at, revision, member, size, sha256,"
-          + " checked, skipped [{file, reason}]. No verified snapshot at all: exit 8.",
+          + " checked, skipped [{file, reason}], host_bundles [{host, file, size, sha256}]. No verified"
+          + " snapshot at all: exit 8.",
+      "--host-bundle HOST takes the newest verified set that also holds HOST's own bundle (its PKI and static pod"
+          + " manifests), the one replace-member.yml rebuilds an emptied host from.",
       "",
       "Examples:",
       "  etcd-dr snapshot latest /srv/etcd-backups/prod",
+      "  etcd-dr snapshot latest /srv/etcd-backups/prod --host-bundle cp3 -o json",
       "  etcd-dr snapshot latest sftp://backup@10.0.0.9/srv/etcd/prod -o json \\",
       "      --identity ~/.ssh/id_ed25519 --known-hosts ~/.ssh/known_hosts"
     })
@@ -33,6 +39,10 @@ public final class SnapshotLatestCommand implements Callable<Integer> {
   @Parameters(paramLabel = "STORE", description = "Directory or sftp:// URL.")
   String location;
 
+  @Option(names = "--host-bundle", paramLabel = "HOST", description = "Only a set whose sidecar lists HOST's own"
+      + " bundle.")
+  String hostBundle;
+
   @Mixin
   StoreMixin store;
 
@@ -41,7 +51,7 @@ public final class SnapshotLatestCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    StorePrinter.print(store.operations().latest(location), output.json(), spec.commandLine().getOut(),
+    StorePrinter.print(store.operations().latest(location, Optional.ofNullable(hostBundle)), output.json(), spec.commandLine().getOut(),
         spec.commandLine().getErr());
     return ExitCodes.OK;
   }

@@ -2,6 +2,7 @@ package dev.etcddr.cli;
 
 import dev.etcddr.remote.StoreOperations;
 import dev.etcddr.snapshot.LatestSnapshot;
+import dev.etcddr.snapshot.SidecarFacts;
 import dev.etcddr.snapshot.RetentionPlanner;
 import dev.etcddr.snapshot.SetCopy;
 import dev.etcddr.snapshot.StoredSnapshot;
@@ -55,13 +56,15 @@ final class StorePrinter {
 
   /** Stable JSON of {@code snapshot latest}. */
   record LatestView(String store, String file, String path, String clusterId, String clusterName, String takenAt,
-      long revision, String member, long size, String sha256, String checked, List<LatestSnapshot.Skipped> skipped) {}
+      long revision, String member, long size, String sha256, String checked, List<LatestSnapshot.Skipped> skipped,
+      List<SidecarFacts.HostBundle> hostBundles) {}
 
   static void print(LatestSnapshot l, boolean asJson, PrintWriter out, PrintWriter err) {
     if (asJson) {
       json(new LatestView(l.store(), l.file(), l.path().map(Object::toString).orElse(null),
           String.format("%016x", l.name().clusterId()), l.clusterName(), l.name().takenAt().toString(),
-          l.name().revision(), l.name().member(), l.size(), l.sha256(), l.checked(), l.skipped()), out);
+          l.name().revision(), l.name().member(), l.size(), l.sha256(), l.checked(), l.skipped(), l.hostBundles()),
+          out);
       return;
     }
     l.skipped().forEach(s -> err.println("skipped " + s.file() + ": " + s.reason()));

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /** The store verbs the CLI offers: push, list, prune, pull, latest — one call each, one store per call. */
 public final class StoreOperations {
@@ -82,9 +83,9 @@ public final class StoreOperations {
   }
 
   /** The newest snapshot of the store whose set is proven intact; see {@link LatestPicker}. */
-  public LatestSnapshot latest(String location) {
+  public LatestSnapshot latest(String location, Optional<String> withHostBundle) {
     try (SnapshotStore store = Stores.open(location, identity, knownHosts, timeout)) {
-      return LatestPicker.pick(store);
+      return LatestPicker.pick(store, withHostBundle);
     }
   }
 }

@@ -26,6 +26,14 @@ final class BundleWriter {
 
   private BundleWriter() {}
 
+  /** The bundle of the host whose etcd manifest is {@code manifest}: its folder, and the pki dir it names. */
+  static Bundle writeFor(Path target, Path manifest, boolean replace) {
+    Path manifests = manifest.toAbsolutePath().getParent();
+    // kubeadm's pki dir is the parent of the etcd CA's directory (pki/etcd/ca.crt).
+    Path pki = new ManifestReader().read(manifest).kubernetesPkiDir().orElse(manifests.getParent().resolve("pki"));
+    return write(target, manifests, pki, replace);
+  }
+
   static Bundle write(Path target, Path manifestsDir, Path pkiDir, boolean replace) {
     Optional<String> encryption = Optional.empty();
     Path apiserver = manifestsDir.resolve("kube-apiserver.yaml");

@@ -23,6 +23,14 @@ public final class LatestPicker {
   private LatestPicker() {}
 
   public static LatestSnapshot pick(SnapshotStore store) {
+    return pick(store, Optional.empty());
+  }
+
+  /**
+   * The newest intact set; with {@code withHostBundle}, the newest intact set whose sidecar lists that host's own
+   * bundle (what rebuilding that host needs); newer sets without one are passed over with the reason.
+   */
+  public static LatestSnapshot pick(SnapshotStore store, Optional<String> withHostBundle) {
     StoreSide side = store.side();
     List<Candidate> candidates = new ArrayList<>();
     for (StoredSnapshot s : store.list()) {
@@ -41,9 +49,14 @@ public final class LatestPicker {
         skipped.add(new LatestSnapshot.Skipped(c.file(), check.reason()));
         continue;
       }
+      if (withHostBundle.isPresent() && check.facts().hostBundle(withHostBundle.get()).isEmpty()) {
+        skipped.add(new LatestSnapshot.Skipped(c.file(), "its sidecar lists no host bundle of "
+            + withHostBundle.get()));
+        continue;
+      }
       return new LatestSnapshot(store.location(), c.file(), side.localPath(c.file()), c.name(),
           check.facts().clusterName(), check.facts().fileSize(), check.facts().sha256(),
-          LatestSnapshot.SIZE_AND_SHA256, List.copyOf(skipped));
+          LatestSnapshot.SIZE_AND_SHA256, check.facts().hostBundles(), List.copyOf(skipped));
     }
     String why = skipped.isEmpty() ? "it holds no snapshot with a default name (etcd-<cluster>-<time>-r<rev>-"
         + "<member>.db)" : "none of its " + skipped.size() + " snapshot(s) is verified: " + String.join("; ",
@@ -89,6 +102,17 @@ public final class LatestPicker {
       if (!bsha.equals(facts.bundleSha256())) {
         return Check.failed("bundle " + facts.bundle() + " has sha256 " + bsha + ", its sidecar says "
             + facts.bundleSha256());
+      }
+    }
+    for (SidecarFacts.HostBundle b : facts.hostBundles()) {
+      OptionalLong bsize = side.size(b.file());
+      if (bsize.isEmpty() || bsize.getAsLong() != b.size()) {
+        return Check.failed("host bundle " + b.file() + " has " + (bsize.isEmpty() ? "vanished" : bsize.getAsLong()
+            + " bytes") + ", its sidecar says " + b.size());
+      }
+      String bsha = side.sha256Hex(b.file());
+      if (!bsha.equals(b.sha256())) {
+        return Check.failed("host bundle " + b.file() + " has sha256 " + bsha + ", its sidecar says " + b.sha256());
       }
     }
     return new Check(facts, null);

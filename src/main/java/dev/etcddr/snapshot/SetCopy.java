@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.OptionalLong;
 
 /**
- * Copies a snapshot set (snapshot, bundle, sidecar) between two {@link StoreSide}s — push and pull, local and SFTP
+ * Copies a snapshot set (snapshot, bundle, host bundles, sidecar) between two {@link StoreSide}s — push and pull, local and SFTP
  * alike — and proves each file against the sidecar: size and SHA-256 of what arrived must equal what the sidecar
  * says, or the partial file is removed and the copy fails. A final name is never replaced: a file already there
  * is accepted only when its size and SHA-256 match (read back and hashed), otherwise refused.
@@ -67,7 +67,10 @@ public final class SetCopy {
     }
   }
 
-  /** Copies snapshot {@code name} with its bundle (when the sidecar names one) and its sidecar, in that order. */
+  /**
+   * Copies snapshot {@code name} with its bundle (when the sidecar names one), the host bundles it lists and its
+   * sidecar, in that order.
+   */
   public List<CopiedFile> copy(String name) {
     byte[] sidecar = readSidecar(from, name);
     SidecarFacts facts;
@@ -91,6 +94,9 @@ public final class SetCopy {
       long size = sourceSize(facts.bundle()).orElseThrow(() -> new InputFileException(from.location() + ": no "
           + facts.bundle() + ", which the sidecar of " + name + " names"));
       out.add(copyFile(facts.bundle(), size, facts.bundleSha256()));
+    }
+    for (SidecarFacts.HostBundle b : facts.hostBundles()) {
+      out.add(copyFile(b.file(), b.size(), b.sha256()));
     }
     // Last: a sidecar at the destination means the files it vouches for are there and checked.
     MessageDigest d = StoreSide.sha256();

@@ -108,14 +108,10 @@ public final class SnapshotSaver {
       Optional<BundleWriter.Bundle> bundle = Optional.empty();
       Path bundlePath = target.resolveSibling(target.getFileName() + ".bundle.tar.gz");
       if (request.bundle()) {
-        Path manifests = request.access().manifest().toAbsolutePath().getParent();
-        // kubeadm's pki dir is the parent of the etcd CA's directory (pki/etcd/ca.crt).
-        Path pki = new ManifestReader().read(request.access().manifest()).kubernetesPkiDir()
-            .orElse(manifests.getParent().resolve("pki"));
         if (!request.force() && Files.exists(bundlePath)) {
           throw new OutputRefusedException(bundlePath + " already exists; pass --force to replace it");
         }
-        bundle = Optional.of(BundleWriter.write(bundlePath, manifests, pki, request.force()));
+        bundle = Optional.of(BundleWriter.writeFor(bundlePath, request.access().manifest(), request.force()));
       }
       SnapshotMetadata meta = new SnapshotMetadata(SnapshotMetadata.FORMAT, target.getFileName().toString(),
           String.format("%016x", member.clusterId()), String.format("%016x", member.memberId()),

@@ -1,5 +1,6 @@
 package dev.etcddr.snapshot;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -29,17 +30,41 @@ public interface SnapshotStore extends AutoCloseable {
     return new SetCopy(side(), new LocalSide(dir)).copy(name);
   }
 
-  /** Removes a snapshot with its sidecar (first) and bundle. */
+  /**
+   * Removes a snapshot with its sidecar (first), the host bundles the sidecar lists, and its bundle. A sidecar that
+   * cannot be read lists none: the files it would have named stay (a few KB each), never a file it does not name.
+   */
   default void delete(String name) {
     List<String> set = new ArrayList<>(setOf(name));
+    set.addAll(1, hostBundlesOf(name));
     Collections.reverse(set);
     set.forEach(this::remove);
+  }
+
+  private List<String> hostBundlesOf(String name) {
+    try {
+      if (side().size(name + ".json").isEmpty()) {
+        return List.of();
+      }
+      SidecarFacts facts = SidecarFacts.parse(SetCopy.readSidecar(side(), name));
+      if (facts.problemFor(name).isPresent()) {
+        return List.of();
+      }
+      return facts.hostBundles().stream().map(SidecarFacts.HostBundle::file).toList();
+    } catch (IOException | RuntimeException e) {
+      return List.of();
+    }
+  }
+
+  /** The file name of host HOST's own bundle beside snapshot NAME. */
+  static String hostBundleName(String name, String host) {
+    return name + ".bundle." + host + ".tar.gz";
   }
 
   /** Removes one file of the store if it is there. */
   void remove(String fileName);
 
-  /** The files that travel with snapshot NAME, in upload order: the snapshot, its bundle, its sidecar. */
+  /** The files that travel with every snapshot NAME, in upload order: the snapshot, its bundle, its sidecar. */
   static List<String> setOf(String name) {
     return List.of(name, name + BUNDLE_SUFFIX, name + ".json");
   }

@@ -54,7 +54,7 @@ class SnapshotLatestCommandTest {
     List<String> fields = new ArrayList<>();
     j.fieldNames().forEachRemaining(fields::add);
     assertEquals(List.of("store", "file", "path", "cluster_id", "cluster_name", "taken_at", "revision", "member",
-        "size", "sha256", "checked", "skipped"), fields);
+        "size", "sha256", "checked", "skipped", "host_bundles"), fields);
     assertEquals(GOOD, j.get("file").asText());
     assertEquals(store.resolve(GOOD).toAbsolutePath().toString(), j.get("path").asText());
     assertEquals(store.toAbsolutePath().toString(), j.get("store").asText());
