@@ -78,7 +78,7 @@ class BackupPlaybookIT {
       Proc.Result first = play();
       assertEquals(0, first.exitCode(), first.stdout() + first.stderr());
       List<String> stored = files(controller);
-      assertEquals(3, stored.size(), "snapshot, bundle, sidecar: " + stored);
+      assertEquals(6, stored.size(), "snapshot, bundle, each host's own bundle, sidecar: " + stored);
       assertEquals(stored, files(sftpDir));
       Path snapshot = controller.resolve(stored.get(0));
       JsonNode sidecar = json.readTree(controller.resolve(stored.get(0) + ".json").toFile());
@@ -92,6 +92,17 @@ class BackupPlaybookIT {
           "etc/kubernetes/enc/encryption-config.yaml")) {
         assertTrue(listing.contains(entry + "\n"), entry + " in the bundle: " + listing);
       }
+      // each host's own bundle holds that host's own serving certificate, as GNU tar extracts it
+      List<String> serverCerts = new ArrayList<>();
+      for (String h : List.of("cp1", "cp2", "cp3")) {
+        Path own = controller.resolve(stored.get(0) + ".bundle." + h + ".tar.gz");
+        assertEquals(h, sidecar.at("/host_bundles/" + serverCerts.size() + "/host").asText());
+        String cert = Proc.run(List.of("tar", "-xzOf", own.toString(), "etc/kubernetes/pki/etcd/server.crt"))
+            .requireSuccess().stdout();
+        assertEquals(Files.readString(lab.hostPath(h, "etc-kubernetes/pki/etcd/server.crt")), cert, h);
+        serverCerts.add(cert);
+      }
+      assertEquals(3, serverCerts.stream().distinct().count(), "three hosts, three serving certificates");
       JsonNode status = json.readTree(Proc.run(List.of(EtcdVersion.V3_5.bin("etcdutl").toString(), "snapshot",
           "status", snapshot.toString(), "-w", "json")).requireSuccess().stdout());
       assertEquals(sidecar.get("revision").asLong(), status.get("revision").asLong());
@@ -107,8 +118,7 @@ class BackupPlaybookIT {
         names.add(files(controller).stream().filter(n -> n.endsWith(".db")).max(String::compareTo).orElseThrow());
       }
       List<String> newest = names.subList(names.size() - 2, names.size());
-      List<String> expected = newest.stream().flatMap(n -> Stream.of(n, n + ".bundle.tar.gz", n + ".json"))
-          .sorted().toList();
+      List<String> expected = newest.stream().flatMap(BackupPlaybookIT::setOf).sorted().toList();
       assertEquals(expected, newestSets(files(controller)));
       assertEquals(expected, files(controller));
       assertEquals(expected, files(sftpDir));
@@ -239,8 +249,14 @@ class BackupPlaybookIT {
   /** The two newest snapshot sets among the files, as the store must hold after keep-last 2. */
   private static List<String> newestSets(List<String> files) {
     List<String> dbs = files.stream().filter(n -> n.endsWith(".db")).sorted().toList();
-    return dbs.subList(Math.max(0, dbs.size() - 2), dbs.size()).stream()
-        .flatMap(n -> Stream.of(n, n + ".bundle.tar.gz", n + ".json")).sorted().toList();
+    return dbs.subList(Math.max(0, dbs.size() - 2), dbs.size()).stream().flatMap(BackupPlaybookIT::setOf).sorted()
+        .toList();
+  }
+
+  /** A snapshot's set as backup.yml stores it: the snapshot, its bundle, each host's own bundle, its sidecar. */
+  private static Stream<String> setOf(String n) {
+    return Stream.of(n, n + ".bundle.tar.gz", n + ".bundle.cp1.tar.gz", n + ".bundle.cp2.tar.gz",
+        n + ".bundle.cp3.tar.gz", n + ".json");
   }
 
   private int waitHealthy() throws Exception {
