@@ -19,14 +19,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Quorum lost on a lab (etcd 3.5.16, real sshd, kubelet stand-ins, ansible-playbook): two of three members' data is
- * gone, and `restore.yml -e etcd_dr_source_datadir=cp1` restores every member from the survivor's own data dir,
- * which holds writes the newest backup does not. Then a survivor older than the newest snapshot is refused: its
- * export's revision is compared (a survivor restarted without quorum answers no client), the rest left alone. Members, keys and revisions are read with etcdctl, member by member.
+ * Quorum lost on one lab per etcd version (3.4.23, 3.5.16; real sshd, kubelet stand-ins, ansible-playbook): two of
+ * three members' data is gone, and `restore.yml -e etcd_dr_source_datadir=cp1` restores every member from the
+ * survivor's own data dir, which holds writes the newest backup does not. Then a survivor older than the newest
+ * snapshot is refused: its export's revision is compared (a survivor restarted without quorum answers no client), the
+ * rest left alone. Members, keys and revisions are read with etcdctl, member by member.
  */
 class QuorumLostRestoreIT {
   private static final List<String> HOSTS = List.of("cp1", "cp2", "cp3");
@@ -39,11 +41,17 @@ class QuorumLostRestoreIT {
   private LabEtcd etcd;
   private LabPlays plays;
 
-  @Test
-  void restores_every_member_from_the_survivors_data_dir_and_refuses_an_older_survivor() throws Exception {
-    lab = new Lab(work.resolve("lab"), "127.0.22");
+  /** The lab's net: its hosts are NET.1, NET.2, NET.3. */
+  private String net;
+
+  @ParameterizedTest(name = "etcd {0}")
+  @CsvSource({"3.5, 127.0.22", "3.4, 127.0.26"})
+  void restores_every_member_from_the_survivors_data_dir_and_refuses_an_older_survivor(String version, String net)
+      throws Exception {
+    this.net = net;
+    lab = new Lab(work.resolve("lab"), net);
     try (Lab l = lab) {
-      assertEquals(0, lab.up("--etcd", "3.5").exitCode());
+      assertEquals(0, lab.up("--etcd", version).exitCode());
       etcd = new LabEtcd(lab, 3);
       plays = new LabPlays(lab, work.resolve("backups"));
       lab.run("seed", "--count", "100").requireSuccess();
@@ -67,7 +75,7 @@ class QuorumLostRestoreIT {
         Files.createDirectories(member.resolve("snap/db"));
         lab.ssh(h, "kill -9 " + pids("etcd").get(h)).requireSuccess();
       }
-      String cp1 = "https://127.0.22.1:2379";
+      String cp1 = "https://" + net + ".1:2379";
       awaitNoLeader(cp1);
       Map<String, String> beforeLoss = LabPlays.withoutStandIns(keysAt(cp1));
       assertEquals(50, beforeLoss.keySet().stream().filter(k -> k.startsWith("/registry/after-backup/")).count());
@@ -97,7 +105,7 @@ class QuorumLostRestoreIT {
       String newCluster = clusterIdAt(1);
       assertNotEquals(oldCluster, newCluster);
       for (int i = 1; i <= 3; i++) {
-        String at = "https://127.0.22." + i + ":2379";
+        String at = "https://" + net + "." + i + ":2379";
         assertEquals(newCluster, clusterIdAt(i), at);
         Map<String, String> keys = LabPlays.withoutStandIns(keysAt(at));
         assertEquals(beforeLoss, keys, at + " serves every key written before the loss");
@@ -113,13 +121,13 @@ class QuorumLostRestoreIT {
       // then cp1's and cp2's data is lost and cp3's etcd starts again on its old data. Restarted without quorum it
       // answers no client (etcd serves them once it has published itself through raft), so the play compares the
       // export's own revision: refused, the survivor's manifests back, nothing else changed.
-      String cp3 = "https://127.0.22.3:2379";
+      String cp3 = "https://" + net + ".3:2379";
       Path cp3Manifest = hostPath("cp3", "etc-kubernetes/manifests/etcd.yaml");
       Path cp3Aside = hostPath("cp3", "etc-kubernetes/etcd.yaml.it-aside");
       long cp3Revision = revisionAt(cp3);
       Files.move(cp3Manifest, cp3Aside);
       awaitGone("cp3", "etcd");
-      String cp12 = "https://127.0.22.1:2379,https://127.0.22.2:2379";
+      String cp12 = "https://" + net + ".1:2379,https://" + net + ".2:2379";
       for (int i = 0; i < 20; i++) {
         putAt(cp12, "/registry/while-cp3-stopped/k" + i, "v" + i);
       }
@@ -226,7 +234,7 @@ class QuorumLostRestoreIT {
   }
 
   private String clusterIdAt(int host) throws Exception {
-    JsonNode s = JSON.readTree(etcd.etcdctlAt("https://127.0.22." + host + ":2379", "endpoint", "status", "-w",
+    JsonNode s = JSON.readTree(etcd.etcdctlAt("https://" + net + "." + host + ":2379", "endpoint", "status", "-w",
         "json").requireSuccess().stdout()).get(0);
     return String.format("%016x", s.at("/Status/header/cluster_id").asLong());
   }
@@ -247,7 +255,7 @@ class QuorumLostRestoreIT {
   }
 
   private List<String> voters() throws Exception {
-    JsonNode out = JSON.readTree(etcd.etcdctlAt("https://127.0.22.1:2379", "member", "list", "-w", "json")
+    JsonNode out = JSON.readTree(etcd.etcdctlAt("https://" + net + ".1:2379", "member", "list", "-w", "json")
         .requireSuccess().stdout());
     List<String> names = new ArrayList<>();
     out.path("members").forEach(m -> {
