@@ -48,6 +48,19 @@ class AwxSurveyTest {
     assertTrue(question("rollback.json", "etcd_dr_restore_id").path("required").asBoolean());
   }
 
+  @Test
+  void the_survivor_is_asked_empty_and_the_snapshot_can_be_cleared_for_it() throws IOException {
+    // The play takes exactly one source: a default survivor would stop its etcd unasked, a required snapshot would
+    // make the quorum-lost path impossible to launch.
+    JsonNode survivor = question("restore.json", "etcd_dr_source_datadir");
+    assertEquals("text", survivor.path("type").asText());
+    assertFalse(survivor.path("required").asBoolean(true), survivor.toString());
+    assertEquals("", survivor.path("default").asText("missing"));
+    JsonNode snapshot = question("restore.json", "etcd_dr_snapshot");
+    assertFalse(snapshot.path("required").asBoolean(true), snapshot.toString());
+    assertEquals(0, snapshot.path("min").asInt(-1), snapshot.toString());
+  }
+
   private static JsonNode question(String file, String variable) throws IOException {
     for (JsonNode q : JSON.readTree(SURVEYS.resolve(file).toFile()).path("spec")) {
       if (q.path("variable").asText().equals(variable)) {

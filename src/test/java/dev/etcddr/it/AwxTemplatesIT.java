@@ -111,6 +111,13 @@ class AwxTemplatesIT {
     Proc.Result wrongCluster = run(probe, answers.deepCopy().put("etcd_dr_confirm", "staging"));
     assertNotEquals(0, wrongCluster.exitCode());
     assertTrue(wrongCluster.stdout().contains("-e etcd_dr_confirm=prod (got 'staging')"), wrongCluster.stdout());
+
+    // Quorum lost: the survivor named and the snapshot answer cleared; named beside the snapshot, refused.
+    ObjectNode survivor = answers.deepCopy().put("etcd_dr_snapshot", "").put("etcd_dr_source_datadir", "cp1");
+    assertPasses(probe, survivor, "a surviving member's host, the snapshot cleared");
+    Proc.Result both = run(probe, survivor.deepCopy().put("etcd_dr_snapshot", "latest"));
+    assertNotEquals(0, both.exitCode());
+    assertTrue(both.stdout().contains("give exactly one of etcd_dr_snapshot"), both.stdout());
   }
 
   @Test
