@@ -57,6 +57,20 @@ class ArchitectureTest {
   }
 
   @Test
+  void the_crypt_package_knows_nothing_of_etcd_dr_but_its_root_exception() throws IOException {
+    List<String> offenders = new ArrayList<>();
+    try (Stream<Path> files = Files.list(MAIN.resolve("crypt"))) {
+      for (Path f : files.toList()) {
+        if (Files.readAllLines(f).stream().anyMatch(l -> l.startsWith("import dev.etcddr.")
+            && !l.startsWith("import dev.etcddr.crypt.") && !l.equals("import dev.etcddr.EtcdDrException;"))) {
+          offenders.add(f.getFileName().toString());
+        }
+      }
+    }
+    assertEquals(List.of(), offenders);
+  }
+
+  @Test
   void only_main_exits_the_process() throws IOException {
     List<String> offenders = new ArrayList<>();
     try (Stream<Path> files = Files.walk(MAIN)) {
