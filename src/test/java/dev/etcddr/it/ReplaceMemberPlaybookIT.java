@@ -29,7 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
  * `ansible-playbook playbooks/replace-member.yml` on one lab per etcd version (3.4.23, 3.5.16; real sshd, kubelet stand-ins), in an
  * order where each step leaves the lab usable: refusals change nothing; cp3's data dir wiped under a running writer
  * comes back as a voter with every write; a learner that cannot catch up (SIGSTOPped) is rolled back and the two
- * others keep serving; the rerun then completes. Membership is read with etcdctl, not with the play's output.
+ * others keep serving; the rerun then completes; a host rebuilt with an empty /etc/kubernetes and /var/lib/etcd gets its
+ * own configuration back from the newest backup and rejoins. Membership is read with etcdctl, not with the play's
+ * output.
  */
 class ReplaceMemberPlaybookIT {
   private static final List<String> HOSTS = List.of("cp1", "cp2", "cp3");
@@ -134,6 +136,66 @@ class ReplaceMemberPlaybookIT {
       assertEquals(0, again.exitCode(), again.stdout() + again.stderr());
       assertEquals(List.of("cp1", "cp2", "cp3"), voters());
       awaitCount("https://" + net + ".3:2379", "/registry/replace-test/", writer.written());
+
+      rebuilt_host_gets_its_own_configuration_back_and_its_member_rejoins();
+    }
+  }
+
+  /**
+   * (d) cp3 "rebuilt": /etc/kubernetes and /var/lib/etcd emptied. Its own bundle from the newest backup gives back its
+   * PKI, encryption config and manifests (compared with sha256sum before the wipe), and it rejoins under a writer.
+   */
+  private void rebuilt_host_gets_its_own_configuration_back_and_its_member_rejoins() throws Exception {
+    Proc.Result backup = plays.play("playbooks/backup.yml", LabPlays.OWN_JAR.toArray(String[]::new));
+    assertEquals(0, backup.exitCode(), backup.stdout() + backup.stderr());
+    String config = "/etc/kubernetes/pki/etcd/* /etc/kubernetes/pki/*.crt /etc/kubernetes/enc/*"
+        + " /etc/kubernetes/manifests/kube-*";
+    Map<String, String> before = plays.sha256(List.of("cp3"), config);
+    Map<String, Long> apiservers = pids("kube-apiserver");
+    emptyDir(hostPath("cp3", "etc-kubernetes"));
+    emptyDir(hostPath("cp3", "var-lib/etcd"));
+    for (int i = 0; i < 600 && (pids("etcd").containsKey("cp3") || pids("kube-apiserver").containsKey("cp3")); i++) {
+      Thread.sleep(100); // the kubelet stops what has no manifest any more
+    }
+    assertFalse(pids("etcd").containsKey("cp3"), "etcd stopped on the emptied cp3");
+
+    Proc.Result plan = replace("cp3", "--check");
+    assertEquals(0, plan.exitCode(), plan.stdout() + plan.stderr());
+    assertTrue(plan.stdout().contains("cp3 has no etcd manifest: would restore its PKI and static pod manifests"),
+        plan.stdout());
+    try (Stream<Path> left = Files.list(hostPath("cp3", "etc-kubernetes"))) {
+      assertEquals(List.of(), left.toList(), "check mode wrote nothing");
+    }
+
+    String cp1 = "https://" + net + ".1:2379";
+    RetryingWriter writer = RetryingWriter.start("/registry/rebuild-test/k", (k, v) -> etcd.etcdctlAt(cp1, "put", k,
+        v));
+    Proc.Result rebuilt;
+    try {
+      rebuilt = replace("cp3");
+    } finally {
+      writer.stop();
+    }
+    assertEquals(0, rebuilt.exitCode(), rebuilt.stdout() + rebuilt.stderr());
+    assertTrue(rebuilt.stdout().contains("REPLACED: member cp3 of cp3 is a voting member again"), rebuilt.stdout());
+    assertEquals(List.of("cp1", "cp2", "cp3"), voters());
+    assertEquals(List.of(), learners());
+    awaitCount("https://" + net + ".3:2379", "/registry/rebuild-test/", writer.written());
+    assertEquals(before, plays.sha256(List.of("cp3"), config), "cp3's own PKI, encryption config and manifests");
+    String manifest = Files.readString(hostPath("cp3", "etc-kubernetes/manifests/etcd.yaml"));
+    assertTrue(manifest.contains("--initial-cluster-state=existing"), manifest);
+    assertTrue(pids("kube-apiserver").containsKey("cp3"), "cp3's apiserver runs again");
+    assertEquals(Map.of("cp1", apiservers.get("cp1"), "cp2", apiservers.get("cp2")),
+        Map.of("cp1", pids("kube-apiserver").get("cp1"), "cp2", pids("kube-apiserver").get("cp2")),
+        "no apiserver on cp1 or cp2 was stopped");
+    assertTrue(writer.longestOutageMs() < 15_000, "writes failed for " + writer.longestOutageMs() + " ms");
+  }
+
+  private static void emptyDir(Path dir) throws Exception {
+    try (Stream<Path> s = Files.list(dir)) {
+      for (Path p : s.toList()) {
+        deleteTree(p);
+      }
     }
   }
 
