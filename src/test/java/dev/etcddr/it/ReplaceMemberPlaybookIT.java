@@ -85,12 +85,7 @@ class ReplaceMemberPlaybookIT {
       long started = System.nanoTime();
       RetryingWriter writer = RetryingWriter.start("/registry/replace-test/k", (k, v) -> etcd.etcdctlAt(cp1, "put", k,
           v));
-      Proc.Result replaced;
-      try {
-        replaced = replace("cp3");
-      } finally {
-        writer.stop();
-      }
+      Proc.Result replaced = replaceUnder(writer, "cp3");
       System.out.printf("replace of a wiped cp3 took %d s%n", (System.nanoTime() - started) / 1_000_000_000L);
       assertEquals(0, replaced.exitCode(), replaced.stdout() + replaced.stderr());
       assertTrue(replaced.stdout().contains("REPLACED: member cp3 of cp3 is a voting member again"), replaced.stdout());
@@ -170,12 +165,7 @@ class ReplaceMemberPlaybookIT {
     String cp1 = "https://" + net + ".1:2379";
     RetryingWriter writer = RetryingWriter.start("/registry/rebuild-test/k", (k, v) -> etcd.etcdctlAt(cp1, "put", k,
         v));
-    Proc.Result rebuilt;
-    try {
-      rebuilt = replace("cp3");
-    } finally {
-      writer.stop();
-    }
+    Proc.Result rebuilt = replaceUnder(writer, "cp3");
     assertEquals(0, rebuilt.exitCode(), rebuilt.stdout() + rebuilt.stderr());
     assertTrue(rebuilt.stdout().contains("REPLACED: member cp3 of cp3 is a voting member again"), rebuilt.stdout());
     assertEquals(List.of("cp1", "cp2", "cp3"), voters());
@@ -196,6 +186,15 @@ class ReplaceMemberPlaybookIT {
       for (Path p : s.toList()) {
         deleteTree(p);
       }
+    }
+  }
+
+  /** The replace of {@code host} while {@code writer} writes; the writer is stopped however the play ends. */
+  private Proc.Result replaceUnder(RetryingWriter writer, String host) throws InterruptedException {
+    try {
+      return replace(host);
+    } finally {
+      writer.stop();
     }
   }
 
