@@ -6,41 +6,25 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.etcddr.testing.EtcdDb;
 import dev.etcddr.testing.EtcdVersion;
 import dev.etcddr.testing.Lab;
-import dev.etcddr.testing.LabEtcd;
 import dev.etcddr.testing.LabPlays;
 import dev.etcddr.testing.Proc;
 import dev.etcddr.testing.Repo;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
- * `ansible-playbook playbooks/restore.yml` and `rollback.yml` on the lab: real ansible, sshd, kubelet stand-ins
- * and etcd. Each must-show of the restore issue is a step here, in an order where each leaves the lab usable.
+ * `ansible-playbook playbooks/restore.yml` and `rollback.yml` on the lab (etcd 3.5): real ansible, sshd, kubelet
+ * stand-ins and etcd. Each must-show of the restore issue is a step here, in an order where each leaves the lab usable.
  */
-class RestorePlaybookIT {
-  private static final List<String> HOSTS = List.of("cp1", "cp2", "cp3");
+class RestorePlaybookIT extends RestoreLabBase {
   private static final String V35 = EtcdVersion.V3_5.version;
-
-  @TempDir
-  Path work;
-
-  private final ObjectMapper json = new ObjectMapper();
-  private Lab lab;
-  private LabEtcd etcd;
-  private Path controller;
-  private LabPlays plays;
 
   @Test
   void etcd35_restore_refusals_rollback_interruption_and_bump() throws Exception {
@@ -264,218 +248,6 @@ class RestorePlaybookIT {
       // the roles pass ansible-lint's production profile
       Proc.Result lint = Proc.run(List.of("ansible-lint", "playbooks/"), Map.of(), Repo.root(), 300);
       assertEquals(0, lint.exitCode(), lint.stdout() + lint.stderr());
-    }
-  }
-
-  @Test
-  void etcd34_restore() throws Exception {
-    try (Lab l = seededAndBackedUp("127.0.10", "3.4", 80)) {
-      Map<String, String> inSnapshot = LabPlays.withoutStandIns(etcd.keys("/"));
-      String oldCluster = clusterIds().get(0);
-      damage(inSnapshot);
-      Map<String, String> damaged = LabPlays.withoutStandIns(etcd.keys("/"));
-      long maxBefore = maxRevision();
-
-      // a member that starts on its OLD data after the restore (as when something swapped it back) is caught by
-      // the gate, and everything is rolled back
-      Path oldData = hostPath("cp2", "var-lib/swap-back-java");
-      Files.writeString(oldData, """
-          #!/bin/sh
-          # java, except that after the in-place restore the old member is put back under etcd's data dir
-          case "$*" in
-            *"--dry-run"*) exec java "$@" ;;
-            *"snapshot restore"*"--in-place"*)
-              java "$@" || exit $?
-              id=$(echo "$*" | sed -n 's/.*--restore-id \\([^ ]*\\).*/\\1/p')
-              mv /var/lib/etcd/member "/var/lib/etcd/etcd-dr-$id/swapped-away" &&
-                mv "/var/lib/etcd/etcd-dr-$id/original/member" /var/lib/etcd/member ;;
-            *) exec java "$@" ;;
-          esac
-          """);
-      oldData.toFile().setExecutable(true);
-      Path hostVars = lab.state().resolve("host_vars");
-      Files.createDirectories(hostVars);
-      Files.writeString(hostVars.resolve("cp2.yml"), "etcd_dr_java: /var/lib/swap-back-java\n");
-      Proc.Result wrong = restore("-e", "etcd_dr_restore_id=wrong34");
-      Files.delete(hostVars.resolve("cp2.yml"));
-      assertNotEquals(0, wrong.exitCode(), wrong.stdout());
-      // cp2's old member has no quorum of its own, so it answers no status (or the wrong cluster ID): either way
-      // it is not the member the restore built, and the gate does not pass
-      assertTrue(wrong.stdout().contains("the restored cluster did not pass its gates")
-          && wrong.stdout().contains("member cp2 is expected but not in the member list"), wrong.stdout());
-      assertEquals("rolled-back", json.readTree(plays.clusterStore().resolve("restores/wrong34.json").toFile()).get("outcome")
-          .asText());
-      assertEquals(List.of(oldCluster), clusterIds());
-      assertEquals(damaged, LabPlays.withoutStandIns(etcd.keys("/")));
-
-      Proc.Result restored = restore("-e", "etcd_dr_restore_id=r34");
-      assertEquals(0, restored.exitCode(), restored.stdout() + restored.stderr());
-      assertEquals(inSnapshot, LabPlays.withoutStandIns(etcd.keys("/")));
-      List<String> ids = clusterIds();
-      assertEquals(1, ids.stream().distinct().count(), "one cluster: " + ids);
-      assertNotEquals(oldCluster, ids.get(0));
-      assertEquals(HOSTS, etcd.memberNames());
-      assertApiserversServe();
-      JsonNode report = json.readTree(plays.clusterStore().resolve("restores/r34.json").toFile());
-      assertNoApiserverDuring(report.at("/times/stopped").asDouble(), report.at("/times/etcd_healthy").asDouble());
-      assertTrue(etcd.put("/registry/after-restore", "x") > maxBefore);
-    }
-  }
-
-  // ---- helpers ----
-
-  /** PIDs of etcd and the apiserver stand-in on every host: unchanged when nothing was stopped or restarted. */
-  private String etcdAndApiserverPids() {
-    StringBuilder sb = new StringBuilder();
-    for (String h : HOSTS) {
-      // [a]: the pattern does not match the shell that runs pgrep
-      sb.append(h).append(' ').append(lab.ssh(h, "pgrep -x etcd; pgrep -f 'lib/[a]piserver[.]py'").requireSuccess()
-          .stdout());
-    }
-    return sb.toString();
-  }
-
-  /** A lab of its own with some objects and one backup in the controller store. */
-  private Lab seededAndBackedUp(String network, String version, int objects) {
-    controller = work.resolve("backups");
-    lab = new Lab(work.resolve("lab"), network);
-    plays = new LabPlays(lab, controller);
-    try {
-      assertEquals(0, lab.up("--etcd", version).exitCode());
-      etcd = new LabEtcd(lab, 3);
-      lab.run("seed", "--count", String.valueOf(objects)).requireSuccess();
-      Proc.Result backup = play("playbooks/backup.yml");
-      assertEquals(0, backup.exitCode(), backup.stdout() + backup.stderr());
-      return lab;
-    } catch (RuntimeException | Error e) {
-      lab.close(); // nothing of a half-made lab is left behind
-      throw e;
-    }
-  }
-
-  private Proc.Result play(String playbook, String... extra) {
-    return plays.play(playbook, extra);
-  }
-
-  private Proc.Result restore(String... extra) throws Exception {
-    return plays.restore(extra);
-  }
-
-  private Process startRestore(Path out, String... extra) throws Exception {
-    return plays.start(out, "playbooks/restore.yml", plays.restoreArgs(extra));
-  }
-
-  private Path hostPath(String host, String relative) {
-    return lab.state().resolve("hosts/" + host + "/" + relative);
-  }
-
-  /** Deletes some keys of the snapshot, overwrites others, adds new ones. */
-  private void damage(Map<String, String> inSnapshot) throws Exception {
-    List<String> keys = new ArrayList<>(inSnapshot.keySet());
-    for (int i = 0; i < 10; i++) {
-      etcd.etcdctl("del", keys.get(i * 3)).requireSuccess();
-      etcd.etcdctl("put", keys.get(i * 3 + 1), "overwritten after the backup").requireSuccess();
-      etcd.etcdctl("put", "/registry/configmaps/late/k" + i, "written after the backup").requireSuccess();
-    }
-  }
-
-  private List<String> clusterIds() throws Exception {
-    return etcd.status().stream().map(s -> s.at("/Status/header/cluster_id").asText()).distinct().toList();
-  }
-
-  private long maxRevision() throws Exception {
-    return etcd.status().stream().mapToLong(s -> s.at("/Status/header/revision").asLong()).max().orElseThrow();
-  }
-
-  /** Members answering now (some may be down after a kill): the highest revision any shows. */
-  private long maxRevisionOfReachable() throws Exception {
-    long max = 0;
-    for (int i = 1; i <= 3; i++) {
-      Proc.Result r = etcd.etcdctlAt("https://" + lab.address(i) + ":2379", "endpoint", "status", "-w", "json");
-      if (r.exitCode() == 0) {
-        for (JsonNode s : json.readTree(r.stdout())) {
-          max = Math.max(max, s.at("/Status/header/revision").asLong());
-        }
-      }
-    }
-    return max;
-  }
-
-  /** Writes a host's etcd.yaml, waits until its kubelet restarted etcd for it and the cluster is healthy again. */
-  private void rewriteEtcdManifest(String host, String content) throws Exception {
-    Path log = hostPath(host, "var-lib/kubelet-standin/kubelet.log");
-    long stops = Files.readAllLines(log).stream().filter(l -> l.contains(" stopped etcd-")).count();
-    Files.writeString(hostPath(host, "etc-kubernetes/manifests/etcd.yaml"), content);
-    for (int i = 0; i < 60 && Files.readAllLines(log).stream().filter(l -> l.contains(" stopped etcd-")).count()
-        == stops; i++) {
-      Thread.sleep(500);
-    }
-    waitForHealthy();
-  }
-
-  /** Waits until the three members answer as one healthy cluster again (after a manifest change restarted one). */
-  private void waitForHealthy() throws Exception {
-    for (int i = 0; i < 60; i++) {
-      if (etcd.etcdctl("endpoint", "health").exitCode() == 0) {
-        return;
-      }
-      Thread.sleep(1000);
-    }
-    throw new AssertionError("the lab's etcd did not become healthy: " + etcd.etcdctl("endpoint", "health"));
-  }
-
-  /** Every host's /readyz answers ok. */
-  private void assertApiserversServe() {
-    for (int i = 1; i <= 3; i++) {
-      assertEquals("ok", plays.readyz(i), "apiserver on " + lab.address(i));
-    }
-  }
-
-  /**
-   * Manifests (with content), per-restore folders, data dirs, and how many stops each kubelet logged. The staging
-   * dir is left out: a copy of the snapshot staged in preflight is the one change a refused restore may leave
-   * (with /var/lib/etcd-dr made for it, where no backup ran yet).
-   */
-  private String hostsState() throws Exception {
-    StringBuilder sb = new StringBuilder();
-    for (String h : HOSTS) {
-      sb.append(h).append('\n').append(lab.ssh(h, "cd /etc/kubernetes && sha256sum manifests/*; ls -A /etc/kubernetes;"
-          + " ls -A /var/lib | grep -vx -e kubelet-standin -e etcd-dr;"
-          + " ls -A /var/lib/etcd-dr 2>/dev/null | grep -vx incoming; ls -A /var/lib/etcd")
-          .stdout());
-      long stops = Files.readAllLines(hostPath(h, "var-lib/kubelet-standin/kubelet.log")).stream()
-          .filter(l -> l.contains(" stop ")).count();
-      sb.append("stops ").append(stops).append('\n');
-    }
-    return sb.toString();
-  }
-
-  /**
-   * From the kubelet stand-ins' logs: on no host did an apiserver run at any moment between the time every
-   * static pod had been stopped and the time the restored etcd passed its gates.
-   */
-  private void assertNoApiserverDuring(double from, double to) throws Exception {
-    assertTrue(from > 0 && to > from, "times " + from + " .. " + to);
-    for (String h : HOSTS) {
-      boolean running = false;
-      for (String line : Files.readAllLines(hostPath(h, "var-lib/kubelet-standin/kubelet.log"))) {
-        String[] parts = line.split(" ", 4);
-        if (parts.length < 4) {
-          continue;
-        }
-        double t = Instant.parse(parts[0]).toEpochMilli() / 1000.0;
-        String what = parts[3];
-        boolean start = what.startsWith("start kube-apiserver-");
-        boolean stop = what.startsWith("stopped kube-apiserver-") || what.startsWith("kube-apiserver-")
-            && what.contains(" exited with ");
-        if (t >= from && t <= to) {
-          assertFalse(start, h + ": an apiserver started while etcd was restored: " + line);
-        }
-        if (t < from) {
-          running = start || (running && !stop);
-        }
-      }
-      assertFalse(running, h + ": an apiserver was still running when the restore began");
     }
   }
 }
