@@ -2,6 +2,8 @@ package dev.etcddr.cli;
 
 import dev.etcddr.EtcdDrException;
 import dev.etcddr.HeapExhaustedException;
+import dev.etcddr.crypt.AgeException;
+import dev.etcddr.crypt.AgeKeyException;
 import dev.etcddr.drill.EtcdBinaryException;
 import dev.etcddr.etcd.EtcdUnavailableException;
 import dev.etcddr.etcd.MembershipRefusedException;
@@ -33,6 +35,7 @@ public final class ExitCodes {
   public static final int DATA_DIR = 12;
   public static final int OUT_OF_MEMORY = 13;
   public static final int MEMBERSHIP = 14;
+  public static final int AGE_KEY = 15;
 
   private ExitCodes() {}
 
@@ -55,7 +58,11 @@ public final class ExitCodes {
     if (e instanceof EtcdUnavailableException) {
       return new Failure(ETCD_UNAVAILABLE, "etcd_unavailable");
     }
-    if (e instanceof SnapshotIntegrityException) {
+    if (e instanceof AgeKeyException) {
+      return new Failure(AGE_KEY, "age_key");
+    }
+    // Any other age failure is the file's: damaged, changed or cut short, as a wrong checksum is.
+    if (e instanceof SnapshotIntegrityException || e instanceof AgeException) {
       return new Failure(SNAPSHOT_INTEGRITY, "snapshot_integrity");
     }
     if (e instanceof OutputRefusedException) {
@@ -107,7 +114,8 @@ public final class ExitCodes {
     m.put("3", "etcd manifest missing, unreadable or incomplete");
     m.put("4", "TLS: certificate or key missing, mismatched, expired, or refused");
     m.put("5", "etcd unavailable: down, timed out, unhealthy, or not one cluster");
-    m.put("6", "snapshot integrity: checksum missing or wrong, stream cut short, a verify check failed");
+    m.put("6", "snapshot integrity: checksum missing or wrong, stream cut short, a verify check failed, a packed"
+        + " file damaged (zstd or age authentication failed)");
     m.put("7", "output refused: target exists, directory not writable, disk full");
     m.put("8", "input file missing or unreadable");
     m.put("9", "restore flags do not describe a valid cluster (names, peer URLs, token, bump)");
@@ -118,6 +126,8 @@ public final class ExitCodes {
     m.put("13", "out of memory: the JVM heap (-Xmx) is too small for this input; give it more");
     m.put("14", "membership change refused by etcd or unsafe: peer URL taken, member still up, learner not caught"
         + " up in time, quorum at risk");
+    m.put("15", "age key: an encrypted file without --age-identity, a key or key file that does not parse or"
+        + " cannot be read, or no identity given opens the file (it was encrypted to other recipients)");
     return m;
   }
 }

@@ -61,7 +61,7 @@ public final class AgeDecryptor extends InputStream {
 
   private static AgeDecryptor openOwned(InputStream in, List<AgeIdentity> identities) throws IOException {
     if (identities.isEmpty()) {
-      throw new AgeException("no age identity to decrypt with");
+      throw new AgeKeyException("no age identity to decrypt with");
     }
     InputStream buffered = new BufferedInputStream(in);
     AgeHeader.Parsed header = AgeHeader.read(buffered);
@@ -83,7 +83,7 @@ public final class AgeDecryptor extends InputStream {
       types.add(s.type());
     }
     if (types.contains("scrypt")) {
-      throw new AgeException("the age file is encrypted with a passphrase (age -p, an scrypt stanza), which is"
+      throw new AgeKeyException("the age file is encrypted with a passphrase (age -p, an scrypt stanza), which is"
           + " not supported here: encrypt it to an X25519 recipient (age -r age1...)");
     }
     for (int i = 0; i < stanzas.size(); i++) {
@@ -98,7 +98,7 @@ public final class AgeDecryptor extends InputStream {
     for (AgeIdentity id : identities) {
       tried.add(id.recipient().toString());
     }
-    throw new AgeException("no identity matches any of the file's " + stanzas.size() + " recipient stanza"
+    throw new AgeKeyException("no identity matches any of the file's " + stanzas.size() + " recipient stanza"
         + (stanzas.size() == 1 ? "" : "s") + " (" + String.join(", ", types) + "): tried the identit"
         + (tried.size() == 1 ? "y" : "ies") + " of " + String.join(", ", tried) + "; the file was encrypted to"
         + " other keys, or its header is damaged");

@@ -56,7 +56,7 @@ public final class AgeEncryptor extends OutputStream {
 
   private static AgeEncryptor openOwned(OutputStream out, List<AgeRecipient> recipients) throws IOException {
     if (recipients.isEmpty()) {
-      throw new AgeException("no age recipient to encrypt to");
+      throw new AgeKeyException("no age recipient to encrypt to");
     }
     SecureRandom random = new SecureRandom();
     byte[] fileKey = new byte[AgeHeader.FILE_KEY_LENGTH];

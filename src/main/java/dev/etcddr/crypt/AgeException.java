@@ -4,9 +4,10 @@ import dev.etcddr.EtcdDrException;
 
 /**
  * An age key or file cannot be used: a recipient or identity that does not parse, a file that is not age, that
- * no given identity opens, or whose header or payload fails authentication (damaged, changed, cut short).
+ * no given identity opens, or whose header or payload fails authentication (damaged, changed, cut short). A fault
+ * of the keys rather than of the file is the subclass {@link AgeKeyException}.
  */
-public final class AgeException extends EtcdDrException {
+public class AgeException extends EtcdDrException {
   public AgeException(String message) {
     super(message);
   }

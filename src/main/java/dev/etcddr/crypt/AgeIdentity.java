@@ -42,22 +42,22 @@ public final class AgeIdentity {
   public static AgeIdentity parse(String text) {
     String s = text.strip();
     if (s.startsWith("AGE-PLUGIN-")) {
-      throw new AgeException("not an X25519 age identity: plugin identities (AGE-PLUGIN-...) are not supported"
+      throw new AgeKeyException("not an X25519 age identity: plugin identities (AGE-PLUGIN-...) are not supported"
           + " here");
     }
     Bech32.Decoded d;
     try {
       d = Bech32.decode(s);
     } catch (IllegalArgumentException e) {
-      throw new AgeException("not an age identity: " + e.getMessage());
+      throw new AgeKeyException("not an age identity: " + e.getMessage());
     }
     if (!d.hrp().equals(HRP)) {
       String why = d.hrp().equalsIgnoreCase(HRP) ? "is in lower case; age writes AGE-SECRET-KEY-1... in upper case"
           : "does not start with AGE-SECRET-KEY-1";
-      throw new AgeException("not an X25519 age identity: it " + why);
+      throw new AgeKeyException("not an X25519 age identity: it " + why);
     }
     if (d.data().length != X25519.KEY_LENGTH) {
-      throw new AgeException("not an age identity: it holds " + d.data().length + " bytes, not the 32 of an X25519"
+      throw new AgeKeyException("not an age identity: it holds " + d.data().length + " bytes, not the 32 of an X25519"
           + " key");
     }
     return new AgeIdentity(d.data());
@@ -74,7 +74,7 @@ public final class AgeIdentity {
     try {
       lines = Files.readAllLines(file, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new AgeException("cannot read age identity file " + file + ": " + e, e);
+      throw new AgeKeyException("cannot read age identity file " + file + ": " + e, e);
     }
     List<AgeIdentity> ids = new ArrayList<>();
     for (int i = 0; i < lines.size(); i++) {
@@ -85,11 +85,11 @@ public final class AgeIdentity {
       try {
         ids.add(parse(line));
       } catch (AgeException e) {
-        throw new AgeException(file + " line " + (i + 1) + ": " + e.getMessage());
+        throw new AgeKeyException(file + " line " + (i + 1) + ": " + e.getMessage());
       }
     }
     if (ids.isEmpty()) {
-      throw new AgeException("age identity file " + file + " has no AGE-SECRET-KEY-1... line");
+      throw new AgeKeyException("age identity file " + file + " has no AGE-SECRET-KEY-1... line");
     }
     return List.copyOf(ids);
   }

@@ -24,25 +24,25 @@ public final class AgeRecipient {
   public static AgeRecipient parse(String text) {
     String s = text.strip();
     if (s.toUpperCase(java.util.Locale.ROOT).startsWith(AgeIdentity.HRP)) {
-      throw new AgeException("not an age recipient: this is a secret key (AGE-SECRET-KEY-1...); give its public"
+      throw new AgeKeyException("not an age recipient: this is a secret key (AGE-SECRET-KEY-1...); give its public"
           + " key, printed by 'age-keygen -y', instead");
     }
     if (s.startsWith("ssh-")) {
-      throw new AgeException("not an age recipient: SSH keys as recipients are not supported here, only X25519"
+      throw new AgeKeyException("not an age recipient: SSH keys as recipients are not supported here, only X25519"
           + " (age1...)");
     }
     Bech32.Decoded d;
     try {
       d = Bech32.decode(s);
     } catch (IllegalArgumentException e) {
-      throw new AgeException("not an age recipient: '" + excerpt(s) + "': " + e.getMessage());
+      throw new AgeKeyException("not an age recipient: '" + excerpt(s) + "': " + e.getMessage());
     }
     if (!d.hrp().equals(HRP)) {
-      throw new AgeException("not an X25519 age recipient: '" + excerpt(s) + "' starts '" + d.hrp()
+      throw new AgeKeyException("not an X25519 age recipient: '" + excerpt(s) + "' starts '" + d.hrp()
           + "1', not 'age1' (only X25519 recipients in lower case are supported here)");
     }
     if (d.data().length != X25519.KEY_LENGTH) {
-      throw new AgeException("not an age recipient: '" + excerpt(s) + "' holds " + d.data().length
+      throw new AgeKeyException("not an age recipient: '" + excerpt(s) + "' holds " + d.data().length
           + " bytes, not the 32 of an X25519 key");
     }
     return new AgeRecipient(d.data());
@@ -63,7 +63,7 @@ public final class AgeRecipient {
     byte[] shared = X25519.sharedSecret(ephemeral, publicKey);
     Arrays.fill(ephemeral, (byte) 0);
     if (shared == null) {
-      throw new AgeException("age recipient " + this + " is not a usable X25519 key (a point of small order): no"
+      throw new AgeKeyException("age recipient " + this + " is not a usable X25519 key (a point of small order): no"
           + " secret can be agreed with it; check where it was copied from");
     }
     byte[] body = Aead.sealOnce(wrapKey(shared, share, publicKey), fileKey);

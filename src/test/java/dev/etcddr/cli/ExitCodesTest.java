@@ -3,6 +3,8 @@ package dev.etcddr.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.etcddr.HeapExhaustedException;
+import dev.etcddr.crypt.AgeException;
+import dev.etcddr.crypt.AgeKeyException;
 import org.junit.jupiter.api.Test;
 
 class ExitCodesTest {
@@ -19,5 +21,12 @@ class ExitCodesTest {
         HeapExhaustedException.message("etcd-dr snapshot status", "-Xmx16m"));
     assertEquals("out of memory: the JVM heap (-Xmx) is too small for this input; give it more",
         ExitCodes.helpList().get("13"));
+  }
+
+  @Test
+  void a_damaged_age_file_is_6_like_a_wrong_checksum_and_a_key_that_does_not_open_it_is_15() {
+    assertEquals(new ExitCodes.Failure(6, "snapshot_integrity"),
+        ExitCodes.of(new AgeException("the age header's MAC does not match")));
+    assertEquals(new ExitCodes.Failure(15, "age_key"), ExitCodes.of(new AgeKeyException("no identity matches")));
   }
 }
