@@ -50,6 +50,10 @@ public final class HostBundles {
     Path dir = snapshot.toAbsolutePath().normalize().getParent();
     String name = snapshot.getFileName().toString();
     Path sidecarPath = dir.resolve(name + ".json");
+    if (name.endsWith(".zst") || name.endsWith(SnapshotStore.AGE_SUFFIX)) {
+      throw new InputFileException(snapshot + " is packed: attach host bundles to the set `snapshot save` wrote,"
+          + " then pack it (pack encrypts them with the snapshot)");
+    }
     ObjectNode sidecar;
     try {
       JsonNode n = Files.isRegularFile(sidecarPath) ? Json.mapper().readTree(sidecarPath.toFile()) : null;

@@ -66,8 +66,8 @@ public record SidecarFacts(String file, Long fileSize, String sha256, String bun
 
   /**
    * Why this sidecar cannot vouch for snapshot {@code name}, or empty when it can: it must name that file, give its
-   * size and SHA-256, and name no bundle other than {@code name.bundle.tar.gz} (names in a sidecar are data and
-   * must not lead a copy elsewhere).
+   * size and SHA-256, and name no bundle other than {@link SnapshotStore#bundleName} and no host bundle other than
+   * {@link SnapshotStore#hostBundleName} (names in a sidecar are data and must not lead a copy elsewhere).
    */
   public Optional<String> problemFor(String name) {
     if (!name.equals(file)) {
@@ -79,8 +79,8 @@ public record SidecarFacts(String file, Long fileSize, String sha256, String bun
     if (sha256 == null || !SHA256.matcher(sha256).matches()) {
       return Optional.of("its sidecar has no sha256 (64 lower-case hex digits)");
     }
-    if (bundle != null && !bundle.equals(name + SnapshotStore.BUNDLE_SUFFIX)) {
-      return Optional.of("its sidecar names bundle " + bundle + ", not " + name + SnapshotStore.BUNDLE_SUFFIX);
+    if (bundle != null && !bundle.equals(SnapshotStore.bundleName(name))) {
+      return Optional.of("its sidecar names bundle " + bundle + ", not " + SnapshotStore.bundleName(name));
     }
     if (bundle != null && (bundleSha256 == null || !SHA256.matcher(bundleSha256).matches())) {
       return Optional.of("its sidecar names bundle " + bundle + " without a bundle_sha256");

@@ -9,6 +9,8 @@ import java.util.List;
 /** Where backups are kept: a directory on this host, or an SFTP server. Each snapshot travels with its sidecar. */
 public interface SnapshotStore extends AutoCloseable {
   String BUNDLE_SUFFIX = ".bundle.tar.gz";
+  /** What an age-encrypted file's name ends with; a packed snapshot so named has its bundles encrypted too. */
+  String AGE_SUFFIX = ".age";
 
   /** Snapshots with default names, newest first; {@code .part} files and other names are ignored. */
   List<StoredSnapshot> list();
@@ -56,9 +58,22 @@ public interface SnapshotStore extends AutoCloseable {
     }
   }
 
-  /** The file name of host HOST's own bundle beside snapshot NAME. */
+  /**
+   * The file name of host HOST's own bundle beside snapshot NAME: {@code NAME.bundle.HOST.tar.gz}, with
+   * {@code .age} added when NAME is encrypted (ends with {@code .age}): bundles hold the cluster's CA keys, so a
+   * packed set with recipients carries none in the clear.
+   */
   static String hostBundleName(String name, String host) {
-    return name + ".bundle." + host + ".tar.gz";
+    return name + ".bundle." + host + ".tar.gz" + encryptedSuffix(name);
+  }
+
+  /** The file name of the bundle beside snapshot NAME: {@code NAME.bundle.tar.gz}, {@code .age} added as above. */
+  static String bundleName(String name) {
+    return name + BUNDLE_SUFFIX + encryptedSuffix(name);
+  }
+
+  private static String encryptedSuffix(String name) {
+    return name.endsWith(AGE_SUFFIX) ? AGE_SUFFIX : "";
   }
 
   /** Removes one file of the store if it is there. */
@@ -66,7 +81,7 @@ public interface SnapshotStore extends AutoCloseable {
 
   /** The files that travel with every snapshot NAME, in upload order: the snapshot, its bundle, its sidecar. */
   static List<String> setOf(String name) {
-    return List.of(name, name + BUNDLE_SUFFIX, name + ".json");
+    return List.of(name, bundleName(name), name + ".json");
   }
 
   /** Where this store is, for messages. */

@@ -53,4 +53,20 @@ class SnapshotNameTest {
       assertEquals(Optional.empty(), SnapshotName.parse(s), s);
     }
   }
+
+  @Test
+  void packed_names_parse_to_the_same_snapshot_and_their_bundles_do_not() {
+    SnapshotName n = new SnapshotName(0xa1b2c3d4e5f60718L, Instant.parse("2026-11-27T16:04:03Z"), 1042, "cp-1.lab");
+    for (String suffix : List.of(".zst", ".age", ".zst.age")) {
+      assertEquals(Optional.of(n), SnapshotName.parse(n.fileName() + suffix), suffix);
+      String packed = n.fileName() + suffix;
+      for (String other : List.of(SnapshotStore.bundleName(packed), SnapshotStore.hostBundleName(packed, "cp1"),
+          packed + ".json", packed + ".part")) {
+        assertEquals(Optional.empty(), SnapshotName.parse(other), other);
+      }
+    }
+    assertEquals(Optional.empty(), SnapshotName.parse(n.fileName() + ".age.zst"), "encrypted, then compressed");
+    assertEquals(n.fileName() + ".zst.age.bundle.tar.gz.age", SnapshotStore.bundleName(n.fileName() + ".zst.age"));
+    assertEquals(n.fileName() + ".zst.bundle.cp1.tar.gz", SnapshotStore.hostBundleName(n.fileName() + ".zst", "cp1"));
+  }
 }
