@@ -71,6 +71,32 @@ class ArchitectureTest {
   }
 
   @Test
+  void only_the_packing_package_imports_zstd_and_it_stands_on_crypt_and_snapshot_alone() throws IOException {
+    assertEquals(List.of(), filesImporting("com.github.luben", "packing"));
+    List<String> offenders = new ArrayList<>();
+    try (Stream<Path> files = Files.list(MAIN.resolve("packing"))) {
+      for (Path f : files.toList()) {
+        if (Files.readAllLines(f).stream().anyMatch(l -> l.startsWith("import dev.etcddr.")
+            && !l.matches("import dev\\.etcddr\\.(packing|crypt|snapshot)\\..*")
+            && !l.equals("import dev.etcddr.Json;"))) {
+          offenders.add(f.getFileName().toString());
+        }
+      }
+    }
+    assertEquals(List.of(), offenders);
+    for (String below : List.of("crypt", "snapshot", "bolt")) {
+      try (Stream<Path> files = Files.list(MAIN.resolve(below))) {
+        for (Path f : files.toList()) {
+          if (Files.readAllLines(f).stream().anyMatch(l -> l.startsWith("import dev.etcddr.packing."))) {
+            offenders.add(below + "/" + f.getFileName());
+          }
+        }
+      }
+    }
+    assertEquals(List.of(), offenders, "no arrow back up from the packages packing stands on");
+  }
+
+  @Test
   void only_main_exits_the_process() throws IOException {
     List<String> offenders = new ArrayList<>();
     try (Stream<Path> files = Files.walk(MAIN)) {

@@ -9,7 +9,8 @@ import picocli.CommandLine.Spec;
     description = "Take, check and restore etcd snapshots.", subcommands = {SnapshotSaveCommand.class, SnapshotStatusCommand.class, SnapshotVerifyCommand.class,
         SnapshotRestoreCommand.class, SnapshotDrillCommand.class,
         SnapshotPushCommand.class, SnapshotListCommand.class, SnapshotLatestCommand.class, SnapshotPruneCommand.class,
-        SnapshotPullCommand.class, SnapshotAttachBundlesCommand.class})
+        SnapshotPullCommand.class, SnapshotAttachBundlesCommand.class, SnapshotPackCommand.class,
+        SnapshotUnpackCommand.class})
 public final class SnapshotCommand implements Runnable {
   @Spec
   CommandSpec spec;

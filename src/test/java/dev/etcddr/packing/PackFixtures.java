@@ -1,0 +1,91 @@
+package dev.etcddr.packing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.etcddr.cli.CliRun;
+import dev.etcddr.testing.Proc;
+import dev.etcddr.testing.SnapshotSets;
+import dev.etcddr.testing.SyntheticSnapshot;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Saved sets to pack, keys made by Debian's age-keygen, and the zstd and age tools as the independent readers.
+ * Sizes and SHA-256s here are computed with MessageDigest ({@link SnapshotSets}), not by the code under test. The
+ * tools must be installed (scripts/install-deps): a test without them fails rather than skips.
+ */
+final class PackFixtures {
+  static final String NAME = "etcd-00000000000000aa-20261127T160403Z-r1042-cp1.db";
+
+  private PackFixtures() {}
+
+  /**
+   * A Kubernetes-shaped snapshot (SHA-256 trailer) with a sidecar naming a bundle and host bundles of cp1 and cp2
+   * (arbitrary bytes: packing never opens them), as `snapshot save` and `attach-bundles` leave a set.
+   */
+  static Path rawSet(Path dir) throws IOException {
+    Files.createDirectories(dir);
+    Path db = SyntheticSnapshot.write(dir.resolve(NAME), 3000, 200, 7).file();
+    byte[] bundle = SnapshotSets.bytes(1, 70_000);
+    byte[] cp1 = SnapshotSets.bytes(2, 5_000);
+    byte[] cp2 = SnapshotSets.bytes(3, 0);
+    Files.write(dir.resolve(NAME + ".bundle.tar.gz"), bundle);
+    Files.write(dir.resolve(NAME + ".bundle.cp1.tar.gz"), cp1);
+    Files.write(dir.resolve(NAME + ".bundle.cp2.tar.gz"), cp2);
+    Files.writeString(dir.resolve(NAME + ".json"), "{\"format\":\"etcd-dr.snapshot/v1\",\"file\":\"" + NAME
+        + "\",\"revision\":1042,\"file_size\":" + Files.size(db) + ",\"sha256\":\"" + SnapshotSets.sha256(db)
+        + "\",\"bundle\":\"" + NAME + ".bundle.tar.gz\",\"bundle_sha256\":\"" + SnapshotSets.sha256(bundle)
+        + "\",\"cluster_name\":\"lab\",\"host_bundles\":[" + host("cp1", cp1) + "," + host("cp2", cp2) + "]}");
+    return db;
+  }
+
+  private static String host(String host, byte[] b) {
+    return "{\"host\":\"" + host + "\",\"file\":\"" + NAME + ".bundle." + host + ".tar.gz\",\"size\":" + b.length
+        + ",\"sha256\":\"" + SnapshotSets.sha256(b) + "\"}";
+  }
+
+  /** A key pair from age-keygen: the identity file, and its recipient from age-keygen -y. */
+  record Key(Path identity, String recipient) {}
+
+  static Key key(Path dir, String name) {
+    Path file = dir.resolve(name + ".key");
+    Proc.run(List.of("age-keygen", "-o", file.toString())).requireSuccess();
+    return new Key(file, Proc.run(List.of("age-keygen", "-y", file.toString())).requireSuccess().stdout().strip());
+  }
+
+  static CliRun cli(String... args) {
+    return CliRun.of(args);
+  }
+
+  static CliRun ok(String... args) {
+    CliRun r = CliRun.of(args);
+    assertEquals(0, r.exitCode(), r.toString());
+    return r;
+  }
+
+  /** Runs a shell pipeline of the reference tools; they must exist and succeed. */
+  static void sh(String script) {
+    Proc.Result r = Proc.run(List.of("bash", "-o", "pipefail", "-c", script), Map.of(), null, 120);
+    assertEquals(0, r.exitCode(), script + "\n" + r.stderr());
+  }
+
+  /** Every file under {@code dir}, relative, sorted: what a run left behind. */
+  static List<String> tree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return List.of();
+    }
+    try (Stream<Path> s = Files.walk(dir)) {
+      return s.filter(p -> !p.equals(dir)).map(p -> dir.relativize(p).toString()).sorted().toList();
+    }
+  }
+
+  static void flipByte(Path file, long at) throws IOException {
+    byte[] b = Files.readAllBytes(file);
+    b[(int) at] ^= 0x01;
+    Files.write(file, b);
+  }
+}
