@@ -36,6 +36,8 @@ import picocli.CommandLine.Spec;
           + " at least as new (major.minor) as the snapshot: the greater of the db's meta/storageVersion (etcd 3.6+)"
           + " and cluster/clusterVersion and the sidecar's etcd_version. An older one is refused before"
           + " anything is restored or started (exit 11; the message names both versions); a newer one is fine.",
+      "A packed FILE (zstd, age; encrypted ones need --age-identity) is unpacked into --work-dir first and gets"
+          + " a first check, unpack: both forms match the sidecar (sha256, raw_sha256); removed with the scratch dir.",
       "The report is printed whether or not the drill passed (with -o json: exactly one JSON document); exit 0"
           + " when no check failed, 6 otherwise.",
       "",
@@ -77,6 +79,9 @@ public final class SnapshotDrillCommand implements Callable<Integer> {
   Path workDir;
 
   @Mixin
+  AgeIdentityOption ageIdentity;
+
+  @Mixin
   OutputOption output;
 
   public SnapshotDrillCommand(CliContext context) {
@@ -87,7 +92,7 @@ public final class SnapshotDrillCommand implements Callable<Integer> {
   public Integer call() {
     Path work = workDir != null ? workDir : Path.of(System.getProperty("java.io.tmpdir"));
     DrillReport report = new Drill(context.clock()).run(new DrillRequest(file, Optional.ofNullable(etcd),
-        System.getenv(), countKeys, timeout, work));
+        System.getenv(), countKeys, timeout, work, ageIdentity.get()));
     print(report);
     if (!report.ok()) {
       // The report is already out; an exception now would add a second JSON document to stdout.

@@ -27,6 +27,9 @@ import picocli.CommandLine.Spec;
           + " names them.",
       "The snapshot's SHA-256 is checked before anything is written; the data dir must not exist or be empty; it is"
           + " built in a hidden sibling dir and renamed into place, so a failure leaves nothing behind.",
+      "FILE may be packed (snapshot pack: .zst, .age, .zst.age; encrypted ones need --age-identity): it is"
+          + " unpacked into a private dir beside the data dir (with --in-place: in D), checked against its sidecar"
+          + " and removed afterwards; a key that does not open it is refused before anything is written.",
       "Run it on EVERY member with the SAME snapshot and the SAME new --initial-cluster-token (the restore playbook"
           + " does this).",
       "",
@@ -112,6 +115,9 @@ public final class SnapshotRestoreCommand implements Callable<Integer> {
   double spaceFactor;
 
   @Mixin
+  AgeIdentityOption ageIdentity;
+
+  @Mixin
   OutputOption output;
 
   @Override
@@ -123,14 +129,14 @@ public final class SnapshotRestoreCommand implements Callable<Integer> {
       refuse(restoreId == null, "--in-place needs --restore-id ID");
       refuse(dataDir != null, "--in-place restores into the manifest's data dir; drop --data-dir");
       InPlaceResult r = new InPlaceRestorer().restore(new InPlaceRestorer.Request(file, manifest, restoreId, flags,
-          spaceFactor, dryRun));
+          spaceFactor, dryRun, ageIdentity.get()));
       InPlacePrinter.print(spec.commandLine().getOut(), output.json(), r);
       return ExitCodes.OK;
     }
     refuse(restoreId != null || dryRun || spec.commandLine().getParseResult().hasMatchedOption("--space-factor"),
         "--restore-id, --dry-run and --space-factor go with --in-place");
     EtcdManifest m = manifest == null ? null : new ManifestReader().read(manifest);
-    print(new Restorer().restore(flags.toConfig(file, m, dataDir)));
+    print(new Restorer().restore(flags.toConfig(file, m, dataDir), ageIdentity.get()));
     return ExitCodes.OK;
   }
 

@@ -1,6 +1,6 @@
 package dev.etcddr.cli;
 
-import dev.etcddr.snapshot.SnapshotStatus;
+import dev.etcddr.packing.PackedSnapshots;
 import dev.etcddr.snapshot.StatusLayout;
 import dev.etcddr.snapshot.StatusReport;
 import java.nio.file.Path;
@@ -21,7 +21,8 @@ import picocli.CommandLine.TypeConversionException;
     description = {
       "Hash, revision, total keys and total size of a snapshot, read from its bbolt pages: the same numbers and"
           + " text as `etcdctl snapshot status` (3.4) and `etcdutl snapshot status` (3.5 or 3.6), without them.",
-      "Works on a saved snapshot and on a raw member/snap/db copy. etcdutl 3.6 prints other numbers than 3.4/3.5:"
+      "Works on a saved snapshot, a packed one (zstd, age: unpacked into --work-dir and removed after; encrypted"
+          + " ones need --age-identity) and on a raw member/snap/db copy. etcdutl 3.6 prints other numbers than 3.4/3.5:"
           + " TOTAL KEYS is the live user keys (3.4/3.5: every entry of every bucket), and a fifth field VERSION"
           + " holds the db's storage version (meta/storageVersion, e.g. 3.6.0). --as picks whose output -w prints;"
           + " auto, the default, prints a db with a storage version of 3.6 or newer as 3.6 does, any other as"
@@ -74,6 +75,14 @@ public final class SnapshotStatusCommand implements Callable<Integer> {
   StatusLayout as;
 
   @Mixin
+  AgeIdentityOption ageIdentity;
+
+  @Option(names = "--work-dir", paramLabel = "DIR",
+      description = "Where a packed FILE is unpacked, in a private dir removed afterwards; it needs room for the"
+          + " raw db (default: java.io.tmpdir).")
+  Path workDir;
+
+  @Mixin
   OutputOption output;
 
   /** "auto" is no layout (null), so the service picks it from the db; picocli enums cannot be named "3.5". */
@@ -93,6 +102,10 @@ public final class SnapshotStatusCommand implements Callable<Integer> {
     }
   }
 
+  static Path workDir(Path given) {
+    return given != null ? given : Path.of(System.getProperty("java.io.tmpdir"));
+  }
+
   @Override
   public Integer call() {
     if (output.json() && spec.commandLine().getParseResult().hasMatchedOption("--write-out")) {
@@ -103,8 +116,8 @@ public final class SnapshotStatusCommand implements Callable<Integer> {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(),
           "--count-keys adds to -o json, -w simple and -w table; -w " + writeOut + " stays etcdctl's exactly");
     }
-    StatusReport report = new SnapshotStatus().status(file, Optional.ofNullable(countKeys), Optional.ofNullable(as),
-        !output.json());
+    StatusReport report = new PackedSnapshots().status(file, ageIdentity.get(), workDir(workDir),
+        Optional.ofNullable(countKeys), Optional.ofNullable(as), !output.json());
     StatusPrinter.print(report, output.json() ? null : writeOut, spec.commandLine().getOut());
     return ExitCodes.OK;
   }

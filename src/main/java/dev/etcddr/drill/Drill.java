@@ -5,11 +5,13 @@ import dev.etcddr.etcd.EtcdConnector;
 import dev.etcddr.etcd.EtcdEndpoint;
 import dev.etcddr.etcd.HashKv;
 import dev.etcddr.etcd.MemberStatus;
+import dev.etcddr.packing.Unpacked;
 import dev.etcddr.restore.RestoreConfig;
 import dev.etcddr.restore.Restorer;
 import dev.etcddr.snapshot.KeyGroups;
 import dev.etcddr.snapshot.OutputRefusedException;
 import dev.etcddr.snapshot.SnapshotFiles;
+import dev.etcddr.snapshot.SnapshotIntegrityException;
 import dev.etcddr.snapshot.SnapshotStatus;
 import dev.etcddr.snapshot.SnapshotVerifier;
 import dev.etcddr.snapshot.StatusReport;
@@ -79,14 +81,22 @@ public final class Drill {
       throw new OutputRefusedException("work dir " + workDir + " is not a writable directory (--work-dir)");
     }
     Findings f = new Findings();
-    if (checkFile(file, request, f)) {
-      if (f.needs != null) {
-        etcd.requireAtLeast(f.needs, file);
-      }
-      restoreAndServe(file, etcd, workDir, request, f);
+    Unpacked raw = unpack(file, request, workDir, f);
+    if (raw == null) {
+      f.skipRest("the snapshot does not unpack", "verify", "sidecar", "restore", "etcd_start", "revision",
+          "key_counts", "hash_kv", "cleanup");
     } else {
-      f.skipRest("the snapshot failed verification", "restore", "etcd_start", "revision", "key_counts", "hash_kv",
-          "cleanup");
+      try (raw) {
+        if (checkFile(raw.path(), file, request, f)) {
+          if (f.needs != null) {
+            etcd.requireAtLeast(f.needs, file);
+          }
+          restoreAndServe(raw.path(), etcd, workDir, request, f);
+        } else {
+          f.skipRest("the snapshot failed verification", "restore", "etcd_start", "revision", "key_counts",
+              "hash_kv", "cleanup");
+        }
+      }
     }
     boolean ok = f.checks.stream().noneMatch(c -> c.result().equals("fail"));
     double seconds = Math.round((System.nanoTime() - started) / 1e7) / 100.0;
@@ -96,15 +106,31 @@ public final class Drill {
         f.hashKv, f.sidecar == null ? null : f.sidecar.hashKv(), List.copyOf(f.checks), seconds);
   }
 
-  /** verify and sidecar; false when the file is not worth restoring. */
-  private static boolean checkFile(Path file, DrillRequest request, Findings f) {
+  /**
+   * A packed snapshot unpacked into the work dir, with a check "unpack" (only for a packed one); null when it is
+   * damaged (the check failed). A key that does not open it stops the drill, as a missing etcd does.
+   */
+  private static Unpacked unpack(Path file, DrillRequest request, Path workDir, Findings f) {
+    Unpacked raw;
+    try {
+      raw = Unpacked.open(file, request.ageIdentity(), workDir);
+    } catch (SnapshotIntegrityException e) {
+      f.checks.add(DrillReport.Check.fail("unpack", e.getMessage()));
+      return null;
+    }
+    raw.summary().ifPresent(s -> f.checks.add(DrillReport.Check.pass("unpack", s)));
+    return raw;
+  }
+
+  /** verify and sidecar; false when the file is not worth restoring. {@code given} is the file as named. */
+  private static boolean checkFile(Path file, Path given, DrillRequest request, Findings f) {
     VerifyReport verify = new SnapshotVerifier().verify(file, false);
     List<String> failed = verify.checks().stream().filter(c -> c.result().equals("fail"))
         .map(c -> c.name() + ": " + c.detail()).toList();
     f.checks.add(verify.ok() ? DrillReport.Check.pass("verify", "every `snapshot verify` check passed")
         : DrillReport.Check.fail("verify", String.join("; ", failed)));
     try {
-      f.sidecar = Sidecar.beside(file);
+      f.sidecar = Sidecar.beside(given);
     } catch (IOException e) {
       f.checks.add(DrillReport.Check.fail("sidecar", "unreadable sidecar: " + e.getMessage()));
       return false;
@@ -118,13 +144,13 @@ public final class Drill {
     f.expectedRevision = status.revision();
     f.expectedKeyCounts = status.keyCounts().map(TreeMap::new).orElseGet(TreeMap::new);
     if (f.sidecar == null) {
-      f.checks.add(DrillReport.Check.skip("sidecar", "no " + file.getFileName() + ".json beside the snapshot"));
+      f.checks.add(DrillReport.Check.skip("sidecar", "no " + given.getFileName() + ".json beside the snapshot"));
       return true;
     }
     String sha = sha256(file);
     List<String> wrong = new ArrayList<>();
-    if (f.sidecar.sha256() != null && !f.sidecar.sha256().equalsIgnoreCase(sha)) {
-      wrong.add("sha256 " + sha + " but the sidecar says " + f.sidecar.sha256());
+    if (f.sidecar.dbSha256() != null && !f.sidecar.dbSha256().equalsIgnoreCase(sha)) {
+      wrong.add("sha256 " + sha + " but the sidecar says " + f.sidecar.dbSha256());
     }
     if (f.sidecar.revision() != null && f.sidecar.revision() != status.revision()) {
       wrong.add("revision " + status.revision() + " but the sidecar says " + f.sidecar.revision());

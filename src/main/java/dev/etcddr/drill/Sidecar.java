@@ -14,9 +14,15 @@ import java.util.TreeMap;
  *
  * @param keyCounts live keys per group, when a sidecar records them (none written today does; see README)
  * @param etcdVersion the source member's etcd release as {@code snapshot save} recorded it, e.g. 3.5.16
+ * @param rawSha256 a packed snapshot's {@code packing.raw_sha256}: the db as saved; null for a raw snapshot
  */
 record Sidecar(Path path, Long revision, String sha256, Long hashKv, Long hashKvCompactRevision,
-    Map<String, Long> keyCounts, String etcdVersion) {
+    Map<String, Long> keyCounts, String etcdVersion, String rawSha256) {
+  /** The SHA-256 the raw db must have: the sidecar's own for a raw snapshot, raw_sha256 for a packed one. */
+  String dbSha256() {
+    return rawSha256 != null ? rawSha256 : sha256;
+  }
+
 
   /** The sidecar beside {@code snapshot}, or null when there is none. */
   static Sidecar beside(Path snapshot) throws IOException {
@@ -35,7 +41,8 @@ record Sidecar(Path path, Long revision, String sha256, Long hashKv, Long hashKv
       counts = m;
     }
     return new Sidecar(path, number(n, "revision"), n.hasNonNull("sha256") ? n.get("sha256").asText() : null,
-        number(n, "hash_kv"), number(n, "hash_kv_compact_revision"), counts, text(n, "etcd_version"));
+        number(n, "hash_kv"), number(n, "hash_kv_compact_revision"), counts, text(n, "etcd_version"),
+        text(n.path("packing"), "raw_sha256"));
   }
 
   private static String text(JsonNode n, String field) {

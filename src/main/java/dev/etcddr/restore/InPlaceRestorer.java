@@ -1,6 +1,7 @@
 package dev.etcddr.restore;
 
 import dev.etcddr.manifest.DataDirRules;
+import dev.etcddr.packing.Unpacked;
 import dev.etcddr.snapshot.OutputRefusedException;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -38,9 +39,10 @@ import java.util.stream.Stream;
 public final class InPlaceRestorer {
   /**
    * @param spaceFactor free space on D's filesystem required before building, as a multiple of the snapshot's size
+   * @param ageIdentity the key file that opens an encrypted snapshot; not read for any other
    */
   public record Request(Path snapshot, Path manifest, String restoreId, RestoreFlags flags, double spaceFactor,
-      boolean dryRun) {}
+      boolean dryRun, Optional<Path> ageIdentity) {}
 
   /** Two WAL segments: the restored one, and the one etcd preallocates when it starts. */
   static final long WAL_ROOM = 2 * RaftFiles.WAL_SEGMENT_BYTES;
@@ -59,7 +61,16 @@ public final class InPlaceRestorer {
     InPlaceLayout layout = new InPlaceLayout(Path.of(d.hostDataDir()), r.restoreId());
     Path dataDir = layout.dataDir();
     DataDirChecks.requireDataDir(dataDir, r.manifest());
-    RestoreConfig c = r.flags().toConfig(r.snapshot(), d.member(), layout.restoredDataDir());
+    // A packed snapshot is unpacked into D itself (a hidden private dir, removed after, --dry-run too): D's
+    // filesystem is the one sized for etcd's data, and the space check below then sees what the copy took.
+    try (Unpacked raw = Unpacked.open(r.snapshot(), r.ageIdentity(), dataDir)) {
+      return restore(r, d, layout, raw.path());
+    }
+  }
+
+  private InPlaceResult restore(Request r, DataDirRules.EtcdDataDir d, InPlaceLayout layout, Path snapshot) {
+    Path dataDir = layout.dataDir();
+    RestoreConfig c = r.flags().toConfig(snapshot, d.member(), layout.restoredDataDir());
     ClusterPlan plan = restorer.check(c);
     InPlaceRecord wanted = InPlaceRecord.of(c, plan);
     InPlaceLayout.State state = layout.state();
@@ -70,7 +81,7 @@ public final class InPlaceRestorer {
     if (phase != Phase.DONE) {
       DataDirChecks.requireWritable(dataDir, state.workDir() ? layout.workDir() : null);
     }
-    long size = DataDirChecks.size(r.snapshot());
+    long size = DataDirChecks.size(snapshot);
     long free = DataDirChecks.usableSpace(dataDir);
     // Beyond the db, etcd's first start fills the restored WAL segment and preallocates the next one (64 MB each,
     // for real: InPlaceRestoreIT's first tmpfs was too small for that, though it held the db twice over).

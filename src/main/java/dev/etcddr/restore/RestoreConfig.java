@@ -22,4 +22,10 @@ public record RestoreConfig(
     Path dataDir,
     boolean skipHashCheck,
     long bumpRevision,
-    boolean markCompacted) {}
+    boolean markCompacted) {
+  /** The same restore from another file: a packed snapshot's raw copy. */
+  public RestoreConfig withSnapshot(Path file) {
+    return new RestoreConfig(file, name, initialCluster, initialClusterToken, initialAdvertisePeerUrls, dataDir,
+        skipHashCheck, bumpRevision, markCompacted);
+  }
+}

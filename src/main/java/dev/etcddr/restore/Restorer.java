@@ -1,6 +1,7 @@
 package dev.etcddr.restore;
 
 import dev.etcddr.bolt.BoltFile;
+import dev.etcddr.packing.Unpacked;
 import dev.etcddr.snapshot.OutputRefusedException;
 import dev.etcddr.snapshot.SnapshotFiles;
 import dev.etcddr.snapshot.SnapshotIntegrityException;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -29,6 +31,31 @@ import java.util.stream.Stream;
  * as etcdutl creates them. The db is copied page by page; memory does not grow with its size.
  */
 public final class Restorer {
+  /**
+   * A packed snapshot (zstd, age) is first unpacked into a private directory beside the data dir (in the nearest
+   * of its parents that exists), on the filesystem sized for etcd's data rather than in /tmp, and removed after.
+   * The flags and the target are checked before; a key that does not open it is refused before anything is written.
+   */
+  public RestoreResult restore(RestoreConfig c, Optional<Path> ageIdentity) {
+    plan(c);
+    Path target = c.dataDir().toAbsolutePath().normalize();
+    refuseNonEmpty(target);
+    try (Unpacked raw = Unpacked.open(c.snapshot(), ageIdentity, nearestDirectory(target))) {
+      return restore(c.withSnapshot(raw.path()));
+    }
+  }
+
+  static Path nearestDirectory(Path target) {
+    Path p = target.getParent();
+    while (p != null && !Files.isDirectory(p)) {
+      p = p.getParent();
+    }
+    if (p == null) {
+      throw new OutputRefusedException("no existing directory above " + target);
+    }
+    return p;
+  }
+
   public RestoreResult restore(RestoreConfig c) {
     ClusterPlan plan = plan(c);
     Path target = c.dataDir().toAbsolutePath().normalize();

@@ -17,7 +17,7 @@ class SnapshotEtcdVersionTest {
   }
 
   private static Sidecar sidecar(String etcdVersion) {
-    return new Sidecar(Path.of("/backups/etcd-x.db.json"), null, null, null, null, null, etcdVersion);
+    return new Sidecar(Path.of("/backups/etcd-x.db.json"), null, null, null, null, null, etcdVersion, null);
   }
 
   private static EtcdBinary etcd(String version) {
