@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.etcddr.cli.CliRun;
+import dev.etcddr.testing.DataDirFixture;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -174,6 +175,41 @@ class PackedReadTest {
     }
     assertEquals(List.of("m1.etcd"), Files.list(dir.resolve("b")).map(p -> p.getFileName().toString()).toList(),
         "the unpacked copy beside the data dir is gone");
+  }
+
+  @Test
+  void an_in_place_restore_takes_a_packed_file_unpacking_it_in_the_data_dir_and_leaving_nothing_there()
+      throws IOException {
+    DataDirFixture fromRaw = new DataDirFixture(dir.resolve("host-a"));
+    DataDirFixture fromPacked = new DataDirFixture(dir.resolve("host-b"));
+    Path packed = fromPacked.snapshot().resolveSibling("etcd.db.zst.age");
+    sh("zstd -q -c " + fromPacked.snapshot() + " | age -r " + key.recipient() + " > " + packed);
+    List<String> inPlace = List.of("--in-place", "--restore-id", "r1", "--initial-cluster-token", "t-1");
+    PackFixtures.Key other = PackFixtures.key(dir, "other");
+    java.util.TreeMap<String, String> before = fromPacked.listing();
+    for (String[] extra : List.of(new String[] {"--age-identity", other.identity().toString()},
+        new String[] {"--age-identity", key.identity().toString(), "--dry-run"})) {
+      List<String> args = new ArrayList<>(List.of("snapshot", "restore", packed.toString(), "--manifest",
+          fromPacked.manifest().toString()));
+      args.addAll(inPlace);
+      args.addAll(List.of(extra));
+      CliRun r = cli(args.toArray(String[]::new));
+      assertEquals(extra.length == 2 ? 15 : 0, r.exitCode(), r.toString());
+      assertEquals(before, fromPacked.listing(), "a wrong key and a dry run leave D as it was");
+    }
+    List<String> a = new ArrayList<>(List.of("snapshot", "restore", fromRaw.snapshot().toString(), "--manifest",
+        fromRaw.manifest().toString()));
+    a.addAll(inPlace);
+    ok(a.toArray(String[]::new));
+    List<String> b = new ArrayList<>(List.of("snapshot", "restore", packed.toString(), "--manifest",
+        fromPacked.manifest().toString(), "--age-identity", key.identity().toString()));
+    b.addAll(inPlace);
+    ok(b.toArray(String[]::new));
+    Path dbA = fromRaw.dataDir().resolve("member/snap/db");
+    Path dbB = fromPacked.dataDir().resolve("member/snap/db");
+    assertFalse(DataDirFixture.isOriginal(fromPacked.dataDir().resolve("member")));
+    assertArrayEquals(Files.readAllBytes(dbA), Files.readAllBytes(dbB));
+    assertEquals(tree(fromRaw.dataDir()), tree(fromPacked.dataDir()), "no unpacked copy left in D");
   }
 
   @Test
