@@ -1,25 +1,30 @@
 package dev.etcddr.snapshot;
 
 import java.io.ByteArrayInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * Copies a snapshot set (snapshot, bundle, host bundles, sidecar) between two {@link StoreSide}s — push and pull, local and SFTP
- * alike — and proves each file against the sidecar: size and SHA-256 of what arrived must equal what the sidecar
+ * Copies a snapshot set (snapshot, bundle, host bundles, sidecar) between two {@link StoreSide}s — push and pull, local, SFTP and
+ * S3 alike — and proves each file against the sidecar: size and SHA-256 of what arrived must equal what the sidecar
  * says, or the partial file is removed and the copy fails. A final name is never replaced: a file already there
- * is accepted only when its size and SHA-256 match (read back and hashed), otherwise refused.
+ * is accepted only when its size and SHA-256 match (read back and hashed, or the SHA-256 an object store recorded
+ * when it accepted the upload, see {@link StoreSide#recordedSha256}), otherwise refused.
  *
  * <p>Resume: a {@code NAME.part} is continued only when its record {@code NAME.part.src}, written before the
  * {@code .part} was started, names the same size and SHA-256; anything else is discarded and copied from 0. A
  * resumed result that fails the final check is discarded and copied once more from 0, so a {@code .part} with
- * other bytes in it never becomes the final file.
+ * other bytes in it never becomes the final file. A side without rename ({@link StoreSide#writesWhole}) gets each
+ * file in one upload, hashed here as it is sent and made visible only when it matched; there is no resume there.
  */
 public final class SetCopy {
   private static final int SIDECAR_LIMIT = 1 << 20;
@@ -127,21 +132,105 @@ public final class SetCopy {
   }
 
   private CopiedFile copy(String n, long size, String sha256, Opener source) {
+    Optional<CopiedFile> there = alreadyThere(n, size, sha256);
+    if (there.isPresent()) {
+      return there.get();
+    }
+    return to.writesWhole() ? transferWhole(n, size, sha256, source) : transfer(n, size, sha256, source);
+  }
+
+  /** The file already at the destination when it holds these bytes; refused when it holds others. */
+  private Optional<CopiedFile> alreadyThere(String n, long size, String sha256) {
     try {
       OptionalLong existing = to.size(n);
-      if (existing.isPresent()) {
-        String there = to.sha256Hex(n);
-        if (existing.getAsLong() == size && there.equals(sha256)) {
-          return new CopiedFile(n, size, sha256, true, 0, null);
-        }
-        throw new OutputRefusedException(to.location() + ": " + n + " already exists with " + existing.getAsLong()
-            + " bytes, sha256 " + there + "; the sidecar says " + size + " bytes, sha256 " + sha256
-            + ". Not replacing it: move it aside if it is not wanted");
+      if (existing.isEmpty()) {
+        return Optional.empty();
       }
+      String there = to.recordedSha256(n);
+      if (existing.getAsLong() == size && there.equals(sha256)) {
+        return Optional.of(new CopiedFile(n, size, sha256, true, 0, null));
+      }
+      throw new OutputRefusedException(to.location() + ": " + n + " already exists with " + existing.getAsLong()
+          + " bytes, sha256 " + there + "; the sidecar says " + size + " bytes, sha256 " + sha256
+          + ". Not replacing it: move it aside if it is not wanted");
     } catch (IOException e) {
       throw to.failure("checking " + n, e);
     }
-    return transfer(n, size, sha256, source);
+  }
+
+  /** A read failure of the source, told apart from the destination's own while the destination pulls the bytes. */
+  private static final class SourceFailure extends IOException {
+    SourceFailure(IOException cause) {
+      super(cause.getMessage(), cause);
+    }
+  }
+
+  /** The source as the destination reads it: hashed and counted, its failures marked as the source's. */
+  private static final class Sent extends FilterInputStream {
+    private final MessageDigest digest = StoreSide.sha256();
+    private long count;
+
+    Sent(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int k;
+      try {
+        k = in.read(b, off, len);
+      } catch (IOException e) {
+        throw new SourceFailure(e);
+      }
+      if (k > 0) {
+        digest.update(b, off, k);
+        count += k;
+      }
+      return k;
+    }
+
+    Arrived arrived() {
+      return new Arrived(count, StoreSide.hex(digest));
+    }
+  }
+
+  /**
+   * One upload to a side without rename: the bytes sent are hashed here, and the destination makes the file visible
+   * only after that hash and count matched the sidecar. Nothing to resume: a failed upload starts over next time.
+   */
+  private CopiedFile transferWhole(String n, long size, String sha256, Opener source) {
+    InputStream in;
+    try {
+      in = source.open(0);
+    } catch (IOException e) {
+      throw from.failure("reading " + n, e);
+    }
+    String cleaned;
+    try (Sent sent = new Sent(in)) {
+      cleaned = to.writeWhole(n, size, sha256, sent, () -> {
+        Arrived a = sent.arrived();
+        if (!a.matches(size, sha256)) {
+          throw new SnapshotIntegrityException(to.location() + ": " + n + " was sent with " + a.size()
+              + " bytes, sha256 " + a.sha256() + "; the sidecar says " + size + " bytes, sha256 " + sha256
+              + " (read from " + from.location() + "); the upload was abandoned and nothing stored under " + n);
+        }
+      });
+    } catch (SourceFailure e) {
+      throw from.failure("reading " + n, (IOException) e.getCause());
+    } catch (FileAlreadyExistsException e) {
+      // Someone stored it between our check and the upload's end: judged as any file already there.
+      return alreadyThere(n, size, sha256).orElseThrow(() -> to.failure("uploading " + n, e));
+    } catch (IOException e) {
+      throw to.failure("uploading " + n + " (nothing stored under that name; run again to upload it from the"
+          + " start)", e);
+    }
+    return new CopiedFile(n, size, sha256, false, 0, cleaned);
   }
 
   private CopiedFile transfer(String n, long size, String sha256, Opener source) {

@@ -11,8 +11,11 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * One end of a copy between stores: a directory on this host or on an SFTP server, files addressed by name. Kept to
- * the few primitives {@link SetCopy} needs so that the verification rules are written once for every pair of ends.
+ * One end of a copy between stores: a directory on this host or on an SFTP server, or a folder of an S3 bucket,
+ * files addressed by name. Kept to the few primitives {@link SetCopy} needs so that the verification rules are
+ * written once for every pair of ends. A side either writes {@code NAME.part} and renames it ({@link #create},
+ * {@link #publish}), or, having no rename, writes a file in one step that shows nothing until it is complete
+ * ({@link #writesWhole}, {@link #writeWhole}).
  */
 public interface StoreSide {
   /** Where this directory is, for messages. */
@@ -24,7 +27,10 @@ public interface StoreSide {
   /** Reads a file from byte {@code offset}. */
   InputStream open(String name, long offset) throws IOException;
 
-  /** Writes a file (mode 0600): from its end when {@code append}, else from empty. Closing it makes it durable. */
+  /**
+   * Writes a file (mode 0600): from its end when {@code append}, else from empty. Closing it makes it durable. Not
+   * offered by a side that {@link #writesWhole}.
+   */
   OutputStream create(String name, boolean append) throws IOException;
 
   /** Renames {@code from} to {@code to}, failing if {@code to} exists: a final name is never replaced. */
@@ -44,6 +50,38 @@ public interface StoreSide {
 
   /** The file as a path on this host, when it is one. */
   Optional<Path> localPath(String name);
+
+  /**
+   * True when this side has no rename and writes each file with {@link #writeWhole} instead of a {@code .part}: an
+   * object store, where an object appears only once its upload is complete. There is nothing to resume then.
+   */
+  default boolean writesWhole() {
+    return false;
+  }
+
+  /**
+   * Writes {@code name} from {@code in} (read to its end; {@code size} and {@code sha256} are what the sidecar
+   * expects, and a store may record them with the file) so that nothing appears under {@code name} unless all of it
+   * arrived: {@code verify} runs after the last byte was read and before the file becomes visible, and when it
+   * throws, or anything fails, nothing is left under {@code name}.
+   * Never replaces: a {@code name} that appeared meanwhile fails with {@link java.nio.file.FileAlreadyExistsException}.
+   * An {@link IOException} from reading {@code in} is passed on as it is.
+   *
+   * @return what was cleaned up first (an unfinished earlier upload of {@code name}), or null
+   */
+  default String writeWhole(String name, long size, String sha256, InputStream in, Runnable verify)
+      throws IOException {
+    throw new UnsupportedOperationException(location() + " writes NAME.part and renames it");
+  }
+
+  /**
+   * The SHA-256 to compare with a sidecar's before refusing or accepting a file that is already there: by default
+   * the file read back and hashed; a side whose store records the SHA-256 of the bytes it accepted (an object's
+   * metadata, set by {@link #writeWhole} only after {@code verify} passed) may answer with that record.
+   */
+  default String recordedSha256(String name) throws IOException {
+    return sha256Hex(name);
+  }
 
   /** The exception (with this side's exit code) for an I/O failure while {@code doing}. */
   RuntimeException failure(String doing, IOException e);
