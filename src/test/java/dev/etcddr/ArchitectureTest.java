@@ -43,6 +43,11 @@ class ArchitectureTest {
   }
 
   @Test
+  void only_the_remote_package_imports_the_aws_sdk() throws IOException {
+    assertEquals(List.of(), filesImporting("software.amazon.awssdk", "remote"));
+  }
+
+  @Test
   void the_bolt_package_knows_nothing_of_etcd_or_the_cli() throws IOException {
     List<String> offenders = new ArrayList<>();
     try (Stream<Path> files = Files.list(MAIN.resolve("bolt"))) {

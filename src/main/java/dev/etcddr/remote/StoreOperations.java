@@ -10,20 +10,15 @@ import dev.etcddr.snapshot.SnapshotStore;
 import dev.etcddr.snapshot.StoredSnapshot;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
 /** The store verbs the CLI offers: push, list, prune, pull, latest — one call each, one store per call. */
 public final class StoreOperations {
-  private final Path identity;
-  private final Path knownHosts;
-  private final Duration timeout;
+  private final StoreAccess access;
 
-  public StoreOperations(Path identity, Path knownHosts, Duration timeout) {
-    this.identity = identity;
-    this.knownHosts = knownHosts;
-    this.timeout = timeout;
+  public StoreOperations(StoreAccess access) {
+    this.access = access;
   }
 
   /**
@@ -49,21 +44,21 @@ public final class StoreOperations {
       throw new InputFileException(sidecar + ": missing; a snapshot is pushed only with its sidecar (written by"
           + " `snapshot save` after the checksum passed)");
     }
-    try (SnapshotStore store = Stores.open(location, identity, knownHosts, timeout)) {
+    try (SnapshotStore store = Stores.open(location, access)) {
       List<SetCopy.CopiedFile> files = store.upload(snapshot);
       return new PushResult(store.location(), snapshot.getFileName().toString(), true, files);
     }
   }
 
   public List<StoredSnapshot> list(String location) {
-    try (SnapshotStore store = Stores.open(location, identity, knownHosts, timeout)) {
+    try (SnapshotStore store = Stores.open(location, access)) {
       return store.list();
     }
   }
 
   /** Applies the retention plan; with {@code dryRun} only says what it would delete. */
   public RetentionPlanner.Plan prune(String location, int keepLast, int keepDaily, int keepWeekly, boolean dryRun) {
-    try (SnapshotStore store = Stores.open(location, identity, knownHosts, timeout)) {
+    try (SnapshotStore store = Stores.open(location, access)) {
       RetentionPlanner.Plan plan = RetentionPlanner.plan(store.list(), keepLast, keepDaily, keepWeekly);
       if (!dryRun) {
         plan.delete().forEach(s -> store.delete(s.name()));
@@ -76,7 +71,7 @@ public final class StoreOperations {
     if (SnapshotName.parse(name).isEmpty()) {
       throw new InputFileException(name + ": not a default snapshot name (etcd-<cluster>-<time>-r<rev>-<member>.db)");
     }
-    try (SnapshotStore store = Stores.open(location, identity, knownHosts, timeout)) {
+    try (SnapshotStore store = Stores.open(location, access)) {
       List<SetCopy.CopiedFile> files = store.download(name, dir);
       return new PullResult(store.location(), name, dir.toAbsolutePath().normalize().toString(), true, files);
     }
@@ -84,7 +79,7 @@ public final class StoreOperations {
 
   /** The newest snapshot of the store whose set is proven intact; see {@link LatestPicker}. */
   public LatestSnapshot latest(String location, Optional<String> withHostBundle) {
-    try (SnapshotStore store = Stores.open(location, identity, knownHosts, timeout)) {
+    try (SnapshotStore store = Stores.open(location, access)) {
       return LatestPicker.pick(store, withHostBundle);
     }
   }
