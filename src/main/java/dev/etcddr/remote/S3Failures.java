@@ -53,7 +53,8 @@ final class S3Failures {
       if (s.statusCode() == 403) {
         return "access denied (" + at + "): the credentials lack a permission for this request (" + code + ")";
       }
-      return s.statusCode() + " " + code + (said.isEmpty() ? "" : ": " + said) + " (" + at + ")";
+      return "the server answered " + s.statusCode() + (code.isEmpty() ? " without an S3 error code" : " " + code)
+          + (said.isEmpty() ? "" : ": " + said) + " (" + at + ")";
     }
     if (String.valueOf(e.getMessage()).startsWith("Unable to load credentials")) {
       return "no S3 credentials found: give --s3-credentials FILE (an AWS shared credentials file), or provide"
@@ -66,15 +67,15 @@ final class S3Failures {
     }
     for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
       if (t instanceof SSLException) {
-        return "TLS to " + where.server() + " failed: " + t.getMessage() + (where.caFile() != null
+        return "TLS to " + where.server() + " failed (" + at + "): " + t.getMessage() + (where.caFile() != null
             ? " (only the CA in --s3-ca-file " + where.caFile() + " is trusted, for the endpoint's host name)"
             : " (checked against Java's default CAs; a private CA needs --s3-ca-file)");
       }
       if (t instanceof ConnectException) {
-        return "cannot reach " + where.server() + ": " + t.getMessage();
+        return "cannot reach " + where.server() + ": " + t.getMessage() + " (" + at + ")";
       }
       if (t instanceof UnknownHostException) {
-        return "cannot resolve the host of " + where.server() + ": " + t.getMessage();
+        return "cannot resolve the host of " + where.server() + ": " + t.getMessage() + " (" + at + ")";
       }
       if (t instanceof SocketTimeoutException) {
         return where.server() + " sent nothing for too long (" + at + "): " + t.getMessage();

@@ -183,26 +183,22 @@ final class S3Upload {
     }
   }
 
-  /** Aborts what earlier pushes of this key left unfinished; says what, or null. */
-  private String abortUnfinished(String key) throws IOException {
+  /**
+   * Aborts what earlier pushes of this key left unfinished, and says what, or null. Best effort: those uploads are
+   * invisible and harmless but for their storage, so a server that cannot list them (no permission, no support, or
+   * a fault of its own) does not stop the backup; the note says so.
+   */
+  private String abortUnfinished(String key) {
     List<MultipartUpload> stale = new ArrayList<>();
     try {
       s3.listMultipartUploadsPaginator(r -> r.bucket(where.bucket()).prefix(key)).uploads().stream()
           .filter(u -> u.key().equals(key)).forEach(stale::add);
-    } catch (SdkException e) {
-      if (S3Failures.status(e) == 403 || S3Failures.status(e) == 501) {
-        return null; // not allowed to list them, or no such listing: they stay invisible, and expire by lifecycle
-      }
-      throw S3Failures.io(where, key, e);
-    }
-    for (MultipartUpload u : stale) {
-      try {
+      for (MultipartUpload u : stale) {
         s3.abortMultipartUpload(r -> r.bucket(where.bucket()).key(key).uploadId(u.uploadId()));
-      } catch (SdkException e) {
-        if (S3Failures.status(e) != 404) {
-          throw S3Failures.io(where, key, e);
-        }
       }
+    } catch (SdkException e) {
+      return "could not clear unfinished uploads of " + key + " (" + S3Failures.explain(where, key, e) + "); any"
+          + " left stay invisible until aborted (a bucket lifecycle rule for incomplete uploads does it)";
     }
     return stale.isEmpty() ? null : "aborted " + stale.size() + " unfinished upload(s) of " + key + " left by an"
         + " earlier push; uploaded from the start";
