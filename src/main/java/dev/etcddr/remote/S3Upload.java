@@ -81,12 +81,14 @@ final class S3Upload {
     } catch (SdkException e) {
       throw asIo(key, e);
     }
+    checkStored(key, n);
   }
 
   private void multipart(String key, String sha256, int first, InputStream in, Runnable verify)
       throws IOException {
     String uploadId;
     boolean partSha256;
+    long total;
     try {
       var created = s3.createMultipartUpload(r -> r.bucket(where.bucket()).key(key)
           .metadata(Map.of(SHA256_METADATA, sha256)).contentType(CONTENT_TYPE)
@@ -98,9 +100,11 @@ final class S3Upload {
     }
     try {
       List<CompletedPart> parts = new ArrayList<>();
+      long sent = 0;
       int n = first;
       while (n > 0) {
         parts.add(part(key, uploadId, parts.size() + 1, n, partSha256));
+        sent += n;
         n = in.readNBytes(buffer, 0, PART_SIZE);
       }
       verify.run();
@@ -109,12 +113,38 @@ final class S3Upload {
           .multipartUpload(m -> m.parts(parts))
           .overrideConfiguration(o -> o.apiCallAttemptTimeout(S3Clients.attemptTimeout(timeout, 0)
               .plusSeconds(parts.size()))));
+      total = sent;
     } catch (SdkException e) {
       abort(key, uploadId, e);
       throw asIo(key, e);
     } catch (IOException | RuntimeException | Error e) {
       abort(key, uploadId, e);
       throw e;
+    }
+    checkStored(key, total);
+  }
+
+  /**
+   * The object as the server now has it must be as long as what was sent; a server that lost or doubled a part
+   * would otherwise leave a wrong file under the final key. Such an object (just created by us) is deleted.
+   */
+  private void checkStored(String key, long sent) throws IOException {
+    long stored;
+    try {
+      stored = s3.headObject(r -> r.bucket(where.bucket()).key(key)).contentLength();
+    } catch (SdkException e) {
+      throw S3Failures.io(where, key, e);
+    }
+    if (stored != sent) {
+      try {
+        s3.deleteObject(r -> r.bucket(where.bucket()).key(key));
+      } catch (SdkException e) {
+        throw new IOException("the server stored " + stored + " bytes under " + key + ", not the " + sent
+            + " sent, and the object could not be deleted: delete it by hand (" + S3Failures.explain(where, key, e)
+            + ")", e);
+      }
+      throw new IOException("the server stored " + stored + " bytes under " + key + ", not the " + sent + " sent;"
+          + " the object was deleted");
     }
   }
 
