@@ -4,7 +4,7 @@ import dev.etcddr.remote.S3Location;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
-/** How to reach an s3:// store; unused for other stores. Credentials come from a file or the environment, never flags. */
+/** How to reach an s3:// store; unused for others. Credentials come from a file or the environment, never a flag. */
 public final class S3Mixin {
   @Option(names = "--s3-endpoint", paramLabel = "URL", description = "S3 API of an s3:// store that is not AWS:"
       + " MinIO, Ceph RGW, S3Proxy... as http(s)://host[:port]. Default: AWS's endpoint for the region.")

@@ -16,12 +16,12 @@ import picocli.CommandLine.Spec;
       "Newest by the UTC time in the file name (then revision, then name), never by mtime: copying, rsync without"
           + " -t, a restore from tape or a touch changes mtimes, while the name records when etcd was asked.",
       "Verified means: the sidecar NAME.json is there, parses, names this file, and the file's size and SHA-256"
-          + " (hashed now, over the network for sftp://) equal the sidecar's; a bundle the sidecar names is there"
-          + " with its SHA-256. A newer candidate that fails is skipped with the reason and the next older one is"
-          + " tried.",
-      "Text output: the path (the file name for sftp://) on stdout, skipped candidates on stderr. -o json: store,"
-          + " file, path (null for sftp://), cluster_id, cluster_name, taken_at, revision, member, size, sha256,"
-          + " checked, skipped [{file, reason}], host_bundles [{host, file, size, sha256}]. No verified"
+          + " (hashed now, over the network for sftp:// and s3://, whatever an object's metadata says) equal the"
+          + " sidecar's; a bundle the sidecar names is there with its SHA-256. A newer candidate that fails is skipped"
+          + " with the reason and the next older one is tried.",
+      "Text output: the path (the file name for sftp:// and s3://) on stdout, skipped candidates on stderr. -o json:"
+          + " store, file, path (null for sftp:// and s3://), cluster_id, cluster_name, taken_at, revision, member,"
+          + " size, sha256, checked, skipped [{file, reason}], host_bundles [{host, file, size, sha256}]. No verified"
           + " snapshot at all: exit 8.",
       "--host-bundle HOST takes the newest verified set that also holds HOST's own bundle (its PKI and static pod"
           + " manifests), the one replace-member.yml rebuilds an emptied host from.",
@@ -36,7 +36,7 @@ public final class SnapshotLatestCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Parameters(paramLabel = "STORE", description = "Directory or sftp:// URL.")
+  @Parameters(paramLabel = "STORE", description = "Directory, sftp:// or s3:// URL.")
   String location;
 
   @Option(names = "--host-bundle", paramLabel = "HOST", description = "Only a set whose sidecar lists HOST's own"

@@ -19,7 +19,7 @@ public final class SnapshotListCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Parameters(paramLabel = "STORE", description = "Directory or sftp:// URL.")
+  @Parameters(paramLabel = "STORE", description = "Directory, sftp:// or s3:// URL.")
   String location;
 
   @Mixin

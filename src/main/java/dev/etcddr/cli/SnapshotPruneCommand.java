@@ -21,7 +21,7 @@ public final class SnapshotPruneCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Parameters(paramLabel = "STORE", description = "Directory or sftp:// URL.")
+  @Parameters(paramLabel = "STORE", description = "Directory, sftp:// or s3:// URL.")
   String location;
 
   @Option(names = "--keep-last", required = true, paramLabel = "N", description = "Newest N to keep (at least 1).")

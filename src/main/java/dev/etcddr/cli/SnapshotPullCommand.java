@@ -27,7 +27,7 @@ public final class SnapshotPullCommand implements Callable<Integer> {
   @Parameters(paramLabel = "NAME", description = "The snapshot's file name in the store.")
   String name;
 
-  @Option(names = "--from", required = true, paramLabel = "STORE", description = "Directory or sftp:// URL.")
+  @Option(names = "--from", required = true, paramLabel = "STORE", description = "Directory, sftp:// or s3:// URL.")
   String from;
 
   @Option(names = "--to", required = true, paramLabel = "DIR", description = "Local directory.")

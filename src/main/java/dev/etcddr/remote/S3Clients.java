@@ -31,10 +31,10 @@ import software.amazon.awssdk.services.s3.S3ClientBuilder;
  * from the command line), trust in exactly the CA of --s3-ca-file when given, and timeouts.
  *
  * <p>Timeouts: {@code timeout} bounds the connect, and a response that sends no byte for {@link #readTimeout} fails.
- * One attempt of a request may take that read timeout plus its body at {@link #MIN_BYTES_PER_SECOND}, so a 16 MiB part
- * gets two minutes by default rather than a fixed 30 s, and a stalled server (its socket open, nothing moving) ends
- * the attempt; a download is held to the same rate as it is read ({@link S3Side}). The SDK retries an attempt that failed
- * (3 attempts, with backoff); a part's bytes are in memory, so a retry resends exactly what was hashed.
+ * One attempt of a request may take that read timeout plus its body at {@link #MIN_BYTES_PER_SECOND}, so a 16 MiB
+ * part gets two minutes by default rather than a fixed 30 s, and a stalled server (its socket open, nothing moving)
+ * ends the attempt; a download is held to the same rate as it is read ({@link S3Side}). The SDK retries an attempt
+ * that failed (3 attempts, with backoff); a part's bytes are in memory, so a retry resends exactly what was hashed.
  */
 final class S3Clients {
   /** 256 KiB/s, about 2 Mbit/s: slower than that, a backup of a few GB would not finish in a night. */

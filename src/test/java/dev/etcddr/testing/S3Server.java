@@ -104,7 +104,8 @@ public final class S3Server implements AutoCloseable {
     if (jar == null || !Files.isRegularFile(Path.of(jar))) {
       throw new IOException("no S3Proxy jar at -Ds3proxy.jar=" + jar + " (failsafe sets it; `mvn verify` fetches it)");
     }
-    process = new ProcessBuilder("java", "-Xmx256m", "-jar", jar, "--properties", dir.resolve("s3proxy.conf").toString())
+    process = new ProcessBuilder("java", "-Xmx256m", "-jar", jar, "--properties",
+        dir.resolve("s3proxy.conf").toString())
         .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("s3proxy.log").toFile()))
         .start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -196,7 +197,8 @@ public final class S3Server implements AutoCloseable {
 
   /** rclone against this server, its keys in its environment (never argv); the bucket is {@code :s3:BUCKET}. */
   public Proc.Result rclone(String... args) {
-    List<String> argv = new ArrayList<>(List.of(System.getProperty("rclone.bin", "/opt/etcd-dr/rclone/usr/bin/rclone")));
+    List<String> argv = new ArrayList<>(List.of(System.getProperty("rclone.bin",
+        "/opt/etcd-dr/rclone/usr/bin/rclone")));
     argv.addAll(List.of(args));
     argv.addAll(List.of("--config", dir.resolve("rclone.conf").toString(), "--retries", "1", "--low-level-retries",
         "1", "--contimeout", "5s", "--timeout", "20s"));
