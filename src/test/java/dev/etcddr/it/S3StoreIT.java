@@ -252,6 +252,42 @@ class S3StoreIT {
     }
   }
 
+  @Test
+  void a_pull_from_a_server_that_hangs_fails_on_the_read_timeout_and_the_next_pull_resumes_with_a_range()
+      throws Exception {
+    Path f = sets(1, 64 << 20).get(0);
+    String name = f.getFileName().toString();
+    try (S3Server server = S3Server.start(work.resolve("s3"))) {
+      assertEquals(0, push(server, f).exitCode());
+      Path into = work.resolve("pulled");
+      Path part = into.resolve(name + ".part");
+      CompletableFuture<CliRun> pulling = CompletableFuture.supplyAsync(() -> cli(server, "snapshot", "pull", name,
+          "--from", server.url(PREFIX), "--to", into.toString(), "--timeout", "2s"));
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while ((!Files.exists(part) || Files.size(part) < (16 << 20)) && !pulling.isDone()) {
+        assertTrue(System.nanoTime() < deadline, "the pull did not get going");
+        Thread.sleep(5);
+      }
+      assertFalse(pulling.isDone(), () -> "the pull ended before the server could be stopped: " + pulling.join());
+      server.freeze(true);
+      long stopped = System.nanoTime();
+      CliRun r = pulling.get(2, TimeUnit.MINUTES);
+      long took = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - stopped);
+      server.freeze(false);
+      assertEquals(10, r.exitCode(), r.toString());
+      assertTrue(r.err().contains(key(f, "")) && r.err().contains(server.endpoint()), r.err());
+      assertTrue(took < 30, "a read timeout of twice --timeout, not minutes: " + took + " s");
+      assertFalse(Files.exists(into.resolve(name)), "nothing under the final name");
+      long kept = Files.size(part);
+
+      CliRun again = cli(server, "snapshot", "pull", name, "--from", server.url(PREFIX), "--to", into.toString(),
+          "-o", "json");
+      assertEquals(0, again.exitCode(), again.toString());
+      assertEquals(kept, json.readTree(again.out()).get("files").get(0).get("resumed_from").asLong(), again.out());
+      assertEquals(-1, Files.mismatch(f, into.resolve(name)));
+    }
+  }
+
   private static long bytesUnder(Path dir) throws Exception {
     try (Stream<Path> s = Files.walk(dir)) {
       return s.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();

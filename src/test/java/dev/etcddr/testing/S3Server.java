@@ -130,6 +130,11 @@ public final class S3Server implements AutoCloseable {
     }
   }
 
+  /** SIGSTOP ({@code true}) or SIGCONT to the server's PID: a server that hangs with its sockets open. */
+  public void freeze(boolean stop) {
+    Proc.run(List.of("kill", stop ? "-STOP" : "-CONT", String.valueOf(process.pid()))).requireSuccess();
+  }
+
   /** A new CA and server certificate, the server restarted with them: a rebuilt server, or an impostor. */
   public void changeCertificate() throws IOException {
     makeCertificates();
@@ -224,6 +229,7 @@ public final class S3Server implements AutoCloseable {
   @Override
   public void close() {
     if (process != null && process.isAlive()) {
+      freeze(false); // a stopped process would not act on SIGTERM
       stop();
     }
   }
