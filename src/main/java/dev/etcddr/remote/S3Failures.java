@@ -75,7 +75,9 @@ final class S3Failures {
         return "cannot reach " + where.server() + ": " + t.getMessage() + " (" + at + ")";
       }
       if (t instanceof UnknownHostException) {
-        return "cannot resolve the host of " + where.server() + ": " + t.getMessage() + " (" + at + ")";
+        return "cannot resolve " + t.getMessage() + " for " + where.server() + " (" + at + ")"
+            + (where.endpoint() != null && !where.pathStyle() ? "; without --s3-path-style the bucket is put in the"
+                + " host name, which an endpoint given by IP or without wildcard DNS cannot resolve" : "");
       }
       if (t instanceof SocketTimeoutException) {
         return where.server() + " sent nothing for too long (" + at + "): " + t.getMessage();
