@@ -18,7 +18,8 @@ import java.util.concurrent.TimeUnit;
  * rclone as a second S3 client that checks the bucket without the AWS SDK under test.
  */
 public final class S3Server implements AutoCloseable {
-  public static final String ADDRESS = "127.0.7.1";
+  /** Its own net (127.0.7 is BackupPlaybookIT's lab, which may run beside it). */
+  public static final String ADDRESS = "127.0.27.1";
   public static final String BUCKET = "etcd-backups";
   public static final String ACCESS_KEY = "AKIDETCDDRTEST0001";
   public static final String SECRET_KEY = "s3cr3t-etcd-dr-test-only-Zq8T";
