@@ -5,7 +5,6 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -183,15 +182,6 @@ final class S3Side implements StoreSide {
     }
   }
 
-  @Override
-  public boolean local() {
-    return false;
-  }
-
-  @Override
-  public Optional<Path> localPath(String name) {
-    return Optional.empty();
-  }
 
   @Override
   public RuntimeException failure(String doing, IOException e) {

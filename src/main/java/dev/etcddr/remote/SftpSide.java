@@ -7,7 +7,6 @@ import dev.etcddr.snapshot.StoreSide;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.Path;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -118,15 +117,6 @@ final class SftpSide implements StoreSide {
     }
   }
 
-  @Override
-  public boolean local() {
-    return false;
-  }
-
-  @Override
-  public Optional<Path> localPath(String name) {
-    return Optional.empty();
-  }
 
   @Override
   public RuntimeException failure(String doing, IOException e) {

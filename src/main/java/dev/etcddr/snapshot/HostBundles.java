@@ -8,9 +8,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -66,6 +64,7 @@ public final class HostBundles {
       throw new InputFileException("cannot read the sidecar " + sidecarPath + ": " + e.getMessage());
     }
     List<SidecarFacts.HostBundle> added = new ArrayList<>();
+    LocalSide side = new LocalSide(dir);
     for (String host : hosts) {
       if (!SidecarFacts.HOST.matcher(host).matches()) {
         throw new InputFileException("host '" + host + "' is not a host name (letters, digits, . _ -)");
@@ -75,7 +74,12 @@ public final class HostBundles {
         throw new InputFileException("no " + bundle + ": write it on " + host + " with `etcd-dr bundle write`");
       }
       TarGzReader.read(bundle);
-      added.add(new SidecarFacts.HostBundle(host, bundle.getFileName().toString(), size(bundle), sha256(bundle)));
+      String file = bundle.getFileName().toString();
+      try {
+        added.add(new SidecarFacts.HostBundle(host, file, side.size(file).orElseThrow(), side.sha256Hex(file)));
+      } catch (IOException e) {
+        throw new InputFileException("cannot read " + bundle + ": " + e.getMessage());
+      }
     }
     ArrayNode list = Json.mapper().createArrayNode();
     JsonNode old = sidecar.get("host_bundles");
@@ -97,26 +101,5 @@ public final class HostBundles {
       throw new OutputRefusedException("rewriting " + sidecarPath + " failed: " + e.getMessage(), e);
     }
     return List.copyOf(added);
-  }
-
-  private static long size(Path p) {
-    try {
-      return Files.size(p);
-    } catch (IOException e) {
-      throw new InputFileException("cannot read " + p + ": " + e.getMessage());
-    }
-  }
-
-  static String sha256(Path p) {
-    MessageDigest d = StoreSide.sha256();
-    try (var in = Files.newInputStream(p)) {
-      byte[] buf = new byte[1 << 16];
-      for (int r; (r = in.read(buf)) > 0; ) {
-        d.update(buf, 0, r);
-      }
-    } catch (IOException e) {
-      throw new InputFileException("cannot read " + p + ": " + e.getMessage());
-    }
-    return HexFormat.of().formatHex(d.digest());
   }
 }

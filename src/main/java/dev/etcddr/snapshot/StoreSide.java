@@ -44,12 +44,16 @@ public interface StoreSide {
 
   /**
    * True when reading back what was written costs no network: the final check then hashes the file as stored.
-   * Otherwise it hashes what was sent (and reads back only a resumed prefix).
+   * Otherwise (the default: a remote side) it hashes what was sent (and reads back only a resumed prefix).
    */
-  boolean local();
+  default boolean local() {
+    return false;
+  }
 
-  /** The file as a path on this host, when it is one. */
-  Optional<Path> localPath(String name);
+  /** The file as a path on this host, when it is one (never for a remote side). */
+  default Optional<Path> localPath(String name) {
+    return Optional.empty();
+  }
 
   /**
    * True when this side has no rename and writes each file with {@link #writeWhole} instead of a {@code .part}: an

@@ -20,7 +20,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -102,15 +101,6 @@ class WholeWriteCopyTest {
     @Override
     public void makeDirectories() {}
 
-    @Override
-    public boolean local() {
-      return false;
-    }
-
-    @Override
-    public Optional<Path> localPath(String name) {
-      return Optional.empty();
-    }
 
     @Override
     public RuntimeException failure(String doing, IOException e) {
