@@ -121,7 +121,8 @@ public final class HostBundles {
     Path other = bundle.resolveSibling(encrypted
         ? file.substring(0, file.length() - SnapshotStore.AGE_SUFFIX.length()) : file + SnapshotStore.AGE_SUFFIX);
     if (!Files.exists(other)) {
-      return "no " + bundle + ": write it on " + host + " with `etcd-dr bundle write --out " + file + "`";
+      return "no " + bundle + ": write it on " + host + " with `etcd-dr bundle write --out " + file
+          + (encrypted ? " --age-recipient AGE1...` (the recipients " + name + " was packed to)" : "`");
     }
     return encrypted
         ? "no " + bundle + ", only " + other.getFileName() + ", which is not encrypted: " + name + " is encrypted"

@@ -136,8 +136,8 @@ class PackedAttachTest {
         inside.err());
     CliRun none = attach(p, "cp8");
     assertEquals(8, none.exitCode(), none.toString());
-    assertTrue(none.err().contains("no " + dir.resolve(p + ".bundle.cp8.tar.gz.age") + ": write it on cp8"),
-        none.err());
+    assertTrue(none.err().contains("no " + dir.resolve(p + ".bundle.cp8.tar.gz.age") + ": write it on cp8 with"
+        + " `etcd-dr bundle write --out " + p + ".bundle.cp8.tar.gz.age --age-recipient AGE1...`"), none.err());
     assertArrayEquals(before, Files.readAllBytes(dir.resolve(p + ".json")), "byte-equal after every refusal");
     assertFalse(Files.exists(dir.resolve(p + ".json.part")));
 
