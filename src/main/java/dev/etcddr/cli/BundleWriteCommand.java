@@ -1,13 +1,19 @@
 package dev.etcddr.cli;
 
 import dev.etcddr.manifest.ManifestReader;
-import dev.etcddr.snapshot.HostBundles;
+import dev.etcddr.packing.HostBundlePacker;
+import dev.etcddr.packing.HostBundleResult;
+import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 @Command(name = "write", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
@@ -16,17 +22,28 @@ import picocli.CommandLine.Spec;
           + " static pod manifest beside it, and the kube-apiserver's --encryption-provider-config file. The same"
           + " archive `snapshot save --bundle` writes for the host it runs on; backup.yml writes one on every"
           + " control-plane host, because each host's serving and peer certificates and manifests are its own.",
-      "A .tar.gz, 0600, written under a .part name and renamed when complete. -o json: file, size, sha256,"
-          + " encryption_config, entries.",
+      "A .tar.gz, 0600, written under a .part name and renamed when complete.",
+      "With --age-recipient or --age-recipients-file (read as `snapshot pack` reads them) the bundle, which holds"
+          + " the cluster's CA keys, leaves the host only encrypted: --out must end in .tar.gz.age; the .tar.gz is"
+          + " written to a hidden 0600 file beside --out, encrypted to --out (.part, then renamed) and removed,"
+          + " also when the run fails. Beside an encrypted packed snapshot P, name it P.bundle.HOST.tar.gz.age (what"
+          + " `snapshot attach-bundles P` expects) and give the recipients P was packed to. Only public keys are"
+          + " needed here; it opens with: age -d -i KEY -o B.tar.gz B.tar.gz.age",
+      "-o json: file, size, sha256 (of --out), encryption_config, entries, encryption (\"age\" or null),"
+          + " recipients ([] when plain), raw_size, raw_sha256 (of the .tar.gz; equal to size and sha256 when"
+          + " plain).",
       "",
-      "Example:",
-      "  etcd-dr bundle write --out /var/lib/etcd-dr/snapshots/SNAPSHOT.bundle.cp2.tar.gz -o json"
+      "Examples:",
+      "  etcd-dr bundle write --out /var/lib/etcd-dr/snapshots/SNAPSHOT.bundle.cp2.tar.gz -o json",
+      "  etcd-dr bundle write --out /var/lib/etcd-dr/snapshots/SNAPSHOT.zst.age.bundle.cp2.tar.gz.age"
+          + " --age-recipients-file /etc/etcd-dr/recipients.txt -o json"
     })
 public final class BundleWriteCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--out", required = true, paramLabel = "FILE", description = "The archive to write.")
+  @Option(names = "--out", required = true, paramLabel = "FILE",
+      description = "The archive to write; with recipients, a name ending in .tar.gz.age.")
   Path out;
 
   @Option(names = "--manifest", paramLabel = "PATH", defaultValue = "/etc/kubernetes/manifests/etcd.yaml",
@@ -37,19 +54,38 @@ public final class BundleWriteCommand implements Callable<Integer> {
   @Option(names = "--force", description = "Replace an existing file at --out.")
   boolean force;
 
+  @Option(names = "--age-recipient", paramLabel = "AGE1...",
+      description = "Encrypt to this age public key; repeatable. Any one of the matching identities opens it.")
+  List<String> recipients = new ArrayList<>();
+
+  @Option(names = "--age-recipients-file", paramLabel = "FILE",
+      description = "Encrypt to every age1... line of FILE (as age -R reads it: blank lines and # comments skipped).")
+  Path recipientsFile;
+
   @Mixin
   OutputOption output;
 
   @Override
   public Integer call() {
-    HostBundles.Written w = HostBundles.write(out, manifest, force);
-    if (output.json()) {
-      OutputOption.printJson(spec.commandLine().getOut(), w);
-    } else {
-      spec.commandLine().getOut().printf("%s  %d files  %s  sha256 %s%n", w.file(), w.entries(), Sizes.human(w.size()),
-          w.sha256());
+    boolean encrypt = !recipients.isEmpty() || recipientsFile != null;
+    String name = out.getFileName() == null ? "" : out.getFileName().toString();
+    if (encrypt && (!name.endsWith(HostBundlePacker.ENCRYPTED_SUFFIX)
+        || name.length() == HostBundlePacker.ENCRYPTED_SUFFIX.length())) {
+      throw new ParameterException(spec.commandLine(), "--out " + out + ": with --age-recipient or"
+          + " --age-recipients-file the bundle is encrypted, so its name must end in "
+          + HostBundlePacker.ENCRYPTED_SUFFIX + " (e.g. " + name + (name.endsWith(".tar.gz") ? ".age" : ".tar.gz.age")
+          + ")");
     }
-    spec.commandLine().getOut().flush();
+    HostBundleResult w = HostBundlePacker.write(out, manifest, force, recipients, Optional.ofNullable(recipientsFile));
+    PrintWriter o = spec.commandLine().getOut();
+    if (output.json()) {
+      OutputOption.printJson(o, w);
+    } else {
+      o.printf("%s  %d files  %s  sha256 %s%s%n", w.file(), w.entries(), Sizes.human(w.size()), w.sha256(),
+          w.encryption() == null ? "" : "  age to " + w.recipients().size() + " recipient"
+              + (w.recipients().size() == 1 ? "" : "s"));
+    }
+    o.flush();
     return ExitCodes.OK;
   }
 }

@@ -20,8 +20,11 @@ import java.util.regex.Pattern;
  *             "recipients": ["age1..."], "raw_file": "X.db", "raw_size": N, "raw_sha256": "...",
  *             "raw_bundle": "X.db.bundle.tar.gz"|null, "raw_bundle_sha256": "..."|null}
  * </pre>
- * and, in each {@code host_bundles} entry, {@code raw_file}, {@code raw_size} and {@code raw_sha256}. Raw is the
- * file as {@code snapshot save} (or {@code bundle write}) wrote it, whose sha256 the old sidecar had.
+ * and, in each {@code host_bundles} entry packed with the set, {@code raw_file}, {@code raw_size} and
+ * {@code raw_sha256}. Raw is the file as {@code snapshot save} (or {@code bundle write}) wrote it, whose sha256 the
+ * old sidecar had. An entry {@code attach-bundles} added to the packed set (a bundle encrypted on its host by
+ * {@code bundle write --age-recipient}) has no raw fields: the controller could not read it. Only its packed size
+ * and sha256 are held to then; age's own authentication covers the rest.
  *
  * @param sidecar where these facts came from, for messages
  * @param size bytes of the packed file; null when no sidecar vouches for it

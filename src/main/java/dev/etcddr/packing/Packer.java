@@ -38,7 +38,15 @@ import java.util.List;
  * touched. Names and sidecar fields: {@link PackedSidecar}.
  */
 public final class Packer {
-  private record Step(Path from, Path to, boolean zstd, long rawSize, String rawSha256) {}
+  /**
+   * One file to pack: {@code from} must be {@code rawSize} bytes with {@code rawSha256} as read, which
+   * {@code vouchedBy} (for messages: "the sidecar") says it is.
+   */
+  record Step(Path from, Path to, boolean zstd, long rawSize, String rawSha256, String vouchedBy) {
+    Step(Path from, Path to, boolean zstd, long rawSize, String rawSha256) {
+      this(from, to, zstd, rawSize, rawSha256, "the sidecar");
+    }
+  }
 
   public PackResult pack(PackRequest r) {
     long started = System.nanoTime();
@@ -105,7 +113,7 @@ public final class Packer {
     try {
       List<PackResult.Written> written = new ArrayList<>();
       for (Step s : steps) {
-        written.add(write(s, r.zstdLevel(), recipients));
+        written.add(write(s, r.zstdLevel(), recipients, false));
         published.add(s.to());
       }
       byte[] json = Json.mapper().writeValueAsBytes(packedSidecar(sidecar, facts, written, r, recipients));
@@ -167,8 +175,14 @@ public final class Packer {
     return n;
   }
 
-  /** One file: read once, hashed raw as read, packed as written, published only when the raw one checked out. */
-  private static PackResult.Written write(Step s, int level, List<AgeRecipient> recipients) {
+  /**
+   * One file: read once, hashed raw as read, packed as written, published only when the raw one checked out.
+   * Shared with {@link HostBundlePacker}, which encrypts a host bundle the same way.
+   *
+   * @param level zstd level, used only when {@code s.zstd()}
+   * @param replace whether an existing {@code s.to()} may be replaced (bundle write --force); pack never does
+   */
+  static PackResult.Written write(Step s, int level, List<AgeRecipient> recipients, boolean replace) {
     Counting raw = new Counting();
     Counting packed = new Counting();
     try (PartFile part = PartFile.create(s.to().resolveSibling(s.to().getFileName() + ".part"))) {
@@ -195,10 +209,10 @@ public final class Packer {
         String sha = raw.sha256();
         if (raw.bytes() != s.rawSize() || !sha.equals(s.rawSha256())) {
           throw new SnapshotIntegrityException(s.from() + " has " + raw.bytes() + " bytes, sha256 " + sha
-              + "; its sidecar says " + s.rawSize() + " bytes, sha256 " + s.rawSha256() + ". Not packing a file"
-              + " that is not the one the sidecar vouches for");
+              + "; " + s.vouchedBy() + " says " + s.rawSize() + " bytes, sha256 " + s.rawSha256() + ". Not packing"
+              + " a file that is not the one " + s.vouchedBy() + " vouches for");
         }
-        part.publish(s.to(), false);
+        part.publish(s.to(), replace);
       } catch (IOException e) {
         String why = e instanceof FileSystemException f ? PartFile.reason(f) : e.getMessage();
         throw new OutputRefusedException("writing " + s.to() + " failed: " + why + "; nothing was kept", e);

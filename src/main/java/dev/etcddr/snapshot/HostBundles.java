@@ -40,18 +40,29 @@ public final class HostBundles {
   }
 
   /**
-   * Lists {@code NAME.bundle.HOST.tar.gz} of each host in the sidecar of snapshot NAME (both in the snapshot's
-   * directory), after reading each bundle through to the end: a damaged one is refused before the sidecar vouches
-   * for it. An entry for a host already listed is replaced; the sidecar is rewritten under a .part name.
+   * Lists {@code NAME.bundle.HOST.tar.gz} of each host in the sidecar of the raw snapshot NAME (both in the
+   * snapshot's directory), after reading each bundle through to the end: a damaged one is refused before the sidecar
+   * vouches for it. A packed name is refused: {@code PackedHostBundles} attaches to a packed set.
    */
   public static List<SidecarFacts.HostBundle> attach(Path snapshot, List<String> hosts) {
+    String name = snapshot.getFileName().toString();
+    if (name.endsWith(".zst") || name.endsWith(SnapshotStore.AGE_SUFFIX)) {
+      throw new InputFileException(snapshot + " is named as a packed snapshot (.zst, .age), but there is no packed"
+          + " sidecar " + name + ".json beside it (one with a \"packing\" object, as `snapshot pack` writes). Attach"
+          + " host bundles to a packed set with its packed sidecar, or to the raw set before packing it");
+    }
+    return attach(snapshot, hosts, HostBundleCheck.READ_THROUGH);
+  }
+
+  /**
+   * Lists {@link SnapshotStore#hostBundleName} of each host (so {@code .tar.gz.age} beside an encrypted name) in
+   * the sidecar of snapshot NAME, each bundle held to {@code check} first: on any refusal the sidecar is left as it
+   * was. An entry for a host already listed is replaced; the sidecar is rewritten under a .part name.
+   */
+  public static List<SidecarFacts.HostBundle> attach(Path snapshot, List<String> hosts, HostBundleCheck check) {
     Path dir = snapshot.toAbsolutePath().normalize().getParent();
     String name = snapshot.getFileName().toString();
     Path sidecarPath = dir.resolve(name + ".json");
-    if (name.endsWith(".zst") || name.endsWith(SnapshotStore.AGE_SUFFIX)) {
-      throw new InputFileException(snapshot + " is packed: attach host bundles to the set `snapshot save` wrote,"
-          + " then pack it (pack encrypts them with the snapshot)");
-    }
     ObjectNode sidecar;
     try {
       JsonNode n = Files.isRegularFile(sidecarPath) ? Json.mapper().readTree(sidecarPath.toFile()) : null;
@@ -71,9 +82,9 @@ public final class HostBundles {
       }
       Path bundle = dir.resolve(SnapshotStore.hostBundleName(name, host));
       if (!Files.isRegularFile(bundle)) {
-        throw new InputFileException("no " + bundle + ": write it on " + host + " with `etcd-dr bundle write`");
+        throw new InputFileException(missing(bundle, name, host));
       }
-      TarGzReader.read(bundle);
+      check.check(bundle);
       String file = bundle.getFileName().toString();
       try {
         added.add(new SidecarFacts.HostBundle(host, file, side.size(file).orElseThrow(), side.sha256Hex(file)));
@@ -101,5 +112,24 @@ public final class HostBundles {
       throw new OutputRefusedException("rewriting " + sidecarPath + " failed: " + e.getMessage(), e);
     }
     return List.copyOf(added);
+  }
+
+  /** Says so when the bundle is there under the other name: encrypted for a set that is not, or the reverse. */
+  private static String missing(Path bundle, String name, String host) {
+    String file = bundle.getFileName().toString();
+    boolean encrypted = file.endsWith(SnapshotStore.AGE_SUFFIX);
+    Path other = bundle.resolveSibling(encrypted
+        ? file.substring(0, file.length() - SnapshotStore.AGE_SUFFIX.length()) : file + SnapshotStore.AGE_SUFFIX);
+    if (!Files.exists(other)) {
+      return "no " + bundle + ": write it on " + host + " with `etcd-dr bundle write --out " + file
+          + (encrypted ? " --age-recipient AGE1...` (the recipients " + name + " was packed to)" : "`");
+    }
+    return encrypted
+        ? "no " + bundle + ", only " + other.getFileName() + ", which is not encrypted: " + name + " is encrypted"
+            + " (age), so its host bundles must be too; write it on " + host + " with `etcd-dr bundle write --out "
+            + file + " --age-recipient AGE1...` (the recipients " + name + " was packed to)"
+        : "no " + bundle + ", only " + other.getFileName() + ", which is encrypted: " + name + " is not, so its"
+            + " host bundles are plain .tar.gz; write it on " + host + " with `etcd-dr bundle write --out " + file
+            + "` and no --age-recipient";
   }
 }

@@ -149,4 +149,24 @@ class AgeInteropTest {
         + " supported here: encrypt without -a, or decrypt it with 'age -d' and encrypt it again without -a",
         e.getMessage());
   }
+
+  @Test
+  void the_stanzas_of_a_file_age_wrote_are_read_without_an_identity_and_a_file_that_is_not_age_is_refused()
+      throws IOException {
+    Path plain = dir.resolve("plain");
+    Files.write(plain, data(1000));
+    List<String> to = List.of(AgeCli.recipientOf(AgeCli.keygen(dir, "a")), AgeCli.recipientOf(AgeCli.keygen(dir,
+        "b")), AgeCli.recipientOf(AgeCli.keygen(dir, "c")));
+    Path enc = dir.resolve("three.age");
+    AgeCli.encrypt(plain, enc, to, List.of());
+    try (InputStream in = Files.newInputStream(enc)) {
+      AgeHeaderStanzas s = AgeHeaderStanzas.read(in);
+      assertEquals(3, s.count(AgeHeaderStanzas.X25519), s.toString());
+      assertEquals(0, s.count("scrypt"));
+    }
+    try (InputStream in = Files.newInputStream(plain)) {
+      AgeException e = assertThrows(AgeException.class, () -> AgeHeaderStanzas.read(in));
+      assertTrue(e.getMessage().startsWith("not an age file"), e.getMessage());
+    }
+  }
 }

@@ -43,6 +43,33 @@ final class PackFixtures {
     return db;
   }
 
+  /**
+   * A kubeadm-like {@code etc/kubernetes} under {@code root}: pki (cluster and etcd CA, a 0600 peer key), the static
+   * pod manifests (etcd's names the pki dir through its CA path; the apiserver's names an encryption config
+   * outside it), and that config. Returns the etcd manifest, as {@code bundle write --manifest} takes it.
+   */
+  static Path hostTree(Path root, String host) throws IOException {
+    Path kube = root.resolve("etc/kubernetes");
+    Files.createDirectories(kube.resolve("pki/etcd"));
+    Files.createDirectories(kube.resolve("manifests"));
+    Files.createDirectories(kube.resolve("enc"));
+    Files.writeString(kube.resolve("pki/ca.crt"), "cluster ca of " + host);
+    Files.write(kube.resolve("pki/ca.key"), SnapshotSets.bytes(host.hashCode(), 1700));
+    Files.writeString(kube.resolve("pki/etcd/ca.crt"), "etcd ca of " + host);
+    Files.writeString(kube.resolve("pki/etcd/peer.key"), "peer key of " + host);
+    Files.setPosixFilePermissions(kube.resolve("pki/etcd/peer.key"),
+        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    Files.writeString(kube.resolve("enc/config.yaml"), "kind: EncryptionConfiguration # " + host);
+    Path etcd = kube.resolve("manifests/etcd.yaml");
+    Files.writeString(etcd, "apiVersion: v1\nkind: Pod\nmetadata:\n  name: etcd-" + host + "\nspec:\n  containers:\n"
+        + "  - name: etcd\n    command:\n    - etcd\n    - --name=" + host + "\n    - --trusted-ca-file="
+        + kube.resolve("pki/etcd/ca.crt") + "\n");
+    Files.writeString(kube.resolve("manifests/kube-apiserver.yaml"), "apiVersion: v1\nkind: Pod\nspec:\n"
+        + "  containers:\n  - name: kube-apiserver\n    command:\n    - kube-apiserver\n"
+        + "    - --encryption-provider-config=" + kube.resolve("enc/config.yaml") + "\n");
+    return etcd;
+  }
+
   private static String host(String host, byte[] b) {
     return "{\"host\":\"" + host + "\",\"file\":\"" + NAME + ".bundle." + host + ".tar.gz\",\"size\":" + b.length
         + ",\"sha256\":\"" + SnapshotSets.sha256(b) + "\"}";
