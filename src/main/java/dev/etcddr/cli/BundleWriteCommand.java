@@ -5,9 +5,6 @@ import dev.etcddr.packing.HostBundlePacker;
 import dev.etcddr.packing.HostBundleResult;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -54,20 +51,15 @@ public final class BundleWriteCommand implements Callable<Integer> {
   @Option(names = "--force", description = "Replace an existing file at --out.")
   boolean force;
 
-  @Option(names = "--age-recipient", paramLabel = "AGE1...",
-      description = "Encrypt to this age public key; repeatable. Any one of the matching identities opens it.")
-  List<String> recipients = new ArrayList<>();
-
-  @Option(names = "--age-recipients-file", paramLabel = "FILE",
-      description = "Encrypt to every age1... line of FILE (as age -R reads it: blank lines and # comments skipped).")
-  Path recipientsFile;
+  @Mixin
+  AgeRecipientsOption age;
 
   @Mixin
   OutputOption output;
 
   @Override
   public Integer call() {
-    boolean encrypt = !recipients.isEmpty() || recipientsFile != null;
+    boolean encrypt = age.any();
     String name = out.getFileName() == null ? "" : out.getFileName().toString();
     if (encrypt && (!name.endsWith(HostBundlePacker.ENCRYPTED_SUFFIX)
         || name.length() == HostBundlePacker.ENCRYPTED_SUFFIX.length())) {
@@ -76,7 +68,7 @@ public final class BundleWriteCommand implements Callable<Integer> {
           + HostBundlePacker.ENCRYPTED_SUFFIX + " (e.g. " + name + (name.endsWith(".tar.gz") ? ".age" : ".tar.gz.age")
           + ")");
     }
-    HostBundleResult w = HostBundlePacker.write(out, manifest, force, recipients, Optional.ofNullable(recipientsFile));
+    HostBundleResult w = HostBundlePacker.write(out, manifest, force, age.given(), age.file());
     PrintWriter o = spec.commandLine().getOut();
     if (output.json()) {
       OutputOption.printJson(o, w);

@@ -5,9 +5,6 @@ import dev.etcddr.packing.PackResult;
 import dev.etcddr.packing.Packer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -54,20 +51,15 @@ public final class SnapshotPackCommand implements Callable<Integer> {
           + " as the zstd tool).")
   int zstdLevel;
 
-  @Option(names = "--age-recipient", paramLabel = "AGE1...",
-      description = "Encrypt to this age public key; repeatable. Any one of the matching identities opens the set.")
-  List<String> recipients = new ArrayList<>();
-
-  @Option(names = "--age-recipients-file", paramLabel = "FILE",
-      description = "Encrypt to every age1... line of FILE (as age -R reads it: blank lines and # comments skipped).")
-  Path recipientsFile;
+  @Mixin
+  AgeRecipientsOption age;
 
   @Mixin
   OutputOption output;
 
   @Override
   public Integer call() {
-    if (!zstd && recipients.isEmpty() && recipientsFile == null) {
+    if (!zstd && !age.any()) {
       throw new ParameterException(spec.commandLine(), "nothing to do: give --zstd, --age-recipient or"
           + " --age-recipients-file (or --zstd and recipients)");
     }
@@ -78,8 +70,8 @@ public final class SnapshotPackCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--zstd-level " + zstdLevel + ": give 1 to "
           + PackRequest.MAX_ZSTD_LEVEL);
     }
-    PackResult r = new Packer().pack(new PackRequest(file, zstd, zstdLevel, recipients,
-        Optional.ofNullable(recipientsFile)));
+    PackResult r = new Packer().pack(new PackRequest(file, zstd, zstdLevel, age.given(),
+        age.file()));
     PrintWriter out = spec.commandLine().getOut();
     if (output.json()) {
       OutputOption.printJson(out, r);
