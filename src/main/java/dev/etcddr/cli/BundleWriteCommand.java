@@ -68,6 +68,13 @@ public final class BundleWriteCommand implements Callable<Integer> {
           + HostBundlePacker.ENCRYPTED_SUFFIX + " (e.g. " + name + (name.endsWith(".tar.gz") ? ".age" : ".tar.gz.age")
           + ")");
     }
+    if (!encrypt && name.endsWith(".age")) {
+      // A plain tar.gz under an encrypted name would be taken for ciphertext by whoever finds it, and the CA keys
+      // in it would sit in the clear where an encrypted file was expected.
+      throw new ParameterException(spec.commandLine(), "--out " + out + ": a name ending in .age is for an"
+          + " encrypted bundle; give --age-recipient or --age-recipients-file, or name it "
+          + name.substring(0, name.length() - ".age".length()));
+    }
     HostBundleResult w = HostBundlePacker.write(out, manifest, force, age.given(), age.file());
     PrintWriter o = spec.commandLine().getOut();
     if (output.json()) {

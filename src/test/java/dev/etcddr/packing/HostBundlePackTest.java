@@ -120,6 +120,10 @@ class HostBundlePackTest {
     assertEquals(2, name.exitCode(), name.toString());
     assertTrue(name.err().contains("--out " + out.resolve("B.tar.gz") + ": with --age-recipient or"
         + " --age-recipients-file the bundle is encrypted, so its name must end in .tar.gz.age"), name.err());
+    CliRun plainAsAge = cli("bundle", "write", "--manifest", manifest.toString(), "--out", enc.toString());
+    assertEquals(2, plainAsAge.exitCode(), plainAsAge.toString());
+    assertTrue(plainAsAge.err().contains("--out " + enc + ": a name ending in .age is for an encrypted bundle; give"
+        + " --age-recipient or --age-recipients-file, or name it B.tar.gz"), plainAsAge.err());
     assertEquals(List.of(), PackFixtures.tree(out));
 
     // Failures after the plain .tar.gz was begun or written: the apiserver's encryption config gone (the bundle
