@@ -50,6 +50,12 @@ final class S3Failures {
         default:
           break;
       }
+      if (s.statusCode() == 403 && code.isEmpty()) {
+        // A HEAD's 403 has no body, so no code tells a bad signature from a missing permission.
+        return "access denied (" + at + ", 403 without an S3 error code): either the credentials are wrong (check"
+            + " --s3-credentials and --s3-profile, or the AWS credentials of the environment) or they lack a"
+            + " permission for this request";
+      }
       if (s.statusCode() == 403) {
         return "access denied (" + at + "): the credentials lack a permission for this request (" + code + ")";
       }
