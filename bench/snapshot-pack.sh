@@ -2,32 +2,39 @@
 # Benchmark: `etcd-dr snapshot pack --zstd` (zstd-jni) at several levels, and `snapshot unpack`, on one snapshot,
 # with the zstd tool (single thread) at the same level beside it, in one run; then zstd + age at the default level.
 #
-#   sudo bench/snapshot-pack.sh [--file SNAPSHOT | --count 200000] [--levels 1,3,19]
+#   sudo bench/snapshot-pack.sh [--file SNAPSHOT | --count 200000 | --size 1G] [--levels 1,3,19]
 #
 # Without --file it grows a throwaway etcd 3.5.16 with --count Kubernetes-like objects from lab/lib/seed.py
 # (services, secrets with random tokens, small configmaps: no padding, which would compress far better than real
-# data) and saves one snapshot with etcdctl. Prints, per level: sizes, ratio (raw / packed), wall time and peak RSS
+# data) and saves one snapshot with etcdctl. --size instead grows the other benchmarks' db (configmaps padded with
+# 60 kB of one letter): its ratio is far above any real cluster's, it is there to time zstd on 1 GB. Prints, per level: sizes, ratio (raw / packed), wall time and peak RSS
 # of pack, wall time of unpack and of `zstd -LEVEL -T1` on the same file. The ratio depends on the data: measure
 # on a copy of a real snapshot with --file for numbers that mean something for a given cluster.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 file=""
 count=200000
+size=""
 levels=1,3,19
 while [ $# -gt 0 ]; do
   case "$1" in
     --file) file=$2; shift 2 ;;
     --count) count=$2; shift 2 ;;
+    --size) size=$2; shift 2 ;;
     --levels) levels=$2; shift 2 ;;
-    *) echo "usage: $0 [--file SNAPSHOT | --count 200000] [--levels 1,3,19]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--file SNAPSHOT | --count 200000 | --size 1G] [--levels 1,3,19]" >&2; exit 2 ;;
   esac
 done
 command -v zstd >/dev/null && command -v age-keygen >/dev/null || { echo "zstd and age missing: run scripts/install-deps" >&2; exit 1; }
 . bench/lib.sh
 if [ -z "$file" ]; then
   bench_init
-  /usr/bin/python3 lab/lib/seed.py --endpoints "https://$ip:2379" "${tls[@]}" --count "$count" --prefix-seed pack \
-    >/dev/null
+  if [ -n "$size" ]; then
+    grow_to "$(bytes "$size")"
+  else
+    /usr/bin/python3 lab/lib/seed.py --endpoints "https://$ip:2379" "${tls[@]}" --count "$count" --prefix-seed pack \
+      >/dev/null
+  fi
   mkdir -p "$work/s"
   etcdctl snapshot save "$work/s/s.db" >/dev/null 2>&1
 else
