@@ -89,20 +89,14 @@ class AwxCredentialTypesIT {
     assertEquals(0, pack.exitCode(), pack.toString());
     Path packed = Path.of(db + ".zst.age");
 
-    // The whole file age-keygen wrote (its comment lines too) pasted into the credential, as the help text says.
-    String identity = inject("age-identity", Map.of("age_identity", Files.readString(keys.resolve("a"))))
-        .get("etcd_dr_age_identity").asText();
+    // The whole file age-keygen wrote (its comment lines too) is what goes into the credential, as its help says.
     Path out = tmp.resolve("opened.db");
-    CliRun open = CliRun.of("snapshot", "unpack", packed.toString(), "--age-identity", identity, "--out",
-        out.toString());
+    CliRun open = unpackWithInjected(keys.resolve("a"), packed, out);
     assertEquals(0, open.exitCode(), open.toString());
     assertArrayEquals(raw, Files.readAllBytes(out));
 
-    String other = inject("age-identity", Map.of("age_identity", Files.readString(keys.resolve("b"))))
-        .get("etcd_dr_age_identity").asText();
     Path notOut = tmp.resolve("not-opened.db");
-    CliRun refused = CliRun.of("snapshot", "unpack", packed.toString(), "--age-identity", other, "--out",
-        notOut.toString());
+    CliRun refused = unpackWithInjected(keys.resolve("b"), packed, notOut);
     assertEquals(15, refused.exitCode(), refused.toString());
     assertTrue(refused.err().contains("no identity matches"), refused.err());
     assertFalse(Files.exists(notOut));
@@ -134,6 +128,13 @@ class AwxCredentialTypesIT {
       assertEquals(List.of("[default]", "aws_access_key_id = ASIAEXAMPLE", "aws_secret_access_key = s",
           "aws_session_token = tok-123"), Files.readAllLines(Path.of(withToken)));
     }
+  }
+
+  /** {@code snapshot unpack} with the identity file AWX would write from the key file's whole text. */
+  private CliRun unpackWithInjected(Path keyFile, Path packed, Path out) throws IOException {
+    String identity = inject("age-identity", Map.of("age_identity", Files.readString(keyFile)))
+        .get("etcd_dr_age_identity").asText();
+    return CliRun.of("snapshot", "unpack", packed.toString(), "--age-identity", identity, "--out", out.toString());
   }
 
   private static CliRun push(S3Server server, Path db, String credentials) {
