@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
 size_option "$@"
-lab_bench_up play "$size"
+lab_bench_up play --size "$size"
 start=$(date +%s.%N)
 ANSIBLE_NOCOLOR=1 ansible-playbook -i "$LAB_STATE/inventory.ini" playbooks/backup.yml \
   -e etcd_dr_store="$work/store" -e etcd_backup_timeout=120s > "$work/play.log"

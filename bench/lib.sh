@@ -55,8 +55,9 @@ median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 field() { /usr/bin/python3 -c "import json,sys; print(json.loads(sys.argv[1])['$1'])" "$2"; }
 ratio() { /usr/bin/python3 -c "print(round($1 / $2, 2))"; }
 
-# lab_bench_up NAME SIZE: a lab of its own on 127.0.8.x seeded with about SIZE of objects; sets $work and
-# LAB_STATE, and takes the lab down and removes $work on exit. For the benchmarks of whole plays.
+# lab_bench_up NAME SEED...: a lab of its own on 127.0.8.x seeded by `lab/lab seed SEED...` (--size 1G,
+# --count 1000); sets $work and LAB_STATE, and takes the lab down and removes $work on exit. For the benchmarks of
+# whole plays.
 lab_bench_up() {
   [ "$(id -u)" -eq 0 ] || { echo "run as root" >&2; exit 1; }
   [ -f target/etcd-dr.jar ] || mvn -B -q -ntp package -DskipTests
@@ -64,7 +65,8 @@ lab_bench_up() {
   export LAB_STATE=$work/lab
   trap 'lab/lab down >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
   lab/lab up --net 127.0.8 >/dev/null
-  lab/lab seed --size "$2" >/dev/null
+  shift
+  lab/lab seed "$@" >/dev/null
 }
 
 # size_option "$@": --size VALUE (default 1G) into $size, or usage and exit 2.

@@ -19,13 +19,7 @@ while [ $# -gt 0 ]; do
     *) echo "usage: $0 [--size 1G | --count 1000] [--runs 3]" >&2; exit 2 ;;
   esac
 done
-[ "$(id -u)" -eq 0 ] || { echo "run as root" >&2; exit 1; }
-[ -f target/etcd-dr.jar ] || mvn -B -q -ntp package -DskipTests
-work=$(mktemp -d /var/tmp/etcd-dr-bench-restore.XXXXXX)
-export LAB_STATE=$work/lab
-trap 'lab/lab down >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
-lab/lab up --net 127.0.8 >/dev/null
-lab/lab seed "${seed[@]}" >/dev/null
+lab_bench_up restore "${seed[@]}"
 export ANSIBLE_NOCOLOR=1
 ansible-playbook -i "$LAB_STATE/inventory.ini" playbooks/backup.yml -e etcd_dr_store="$work/store" \
   -e etcd_backup_timeout=120s > "$work/backup.log"

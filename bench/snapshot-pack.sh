@@ -7,8 +7,9 @@
 # Without --file it grows a throwaway etcd 3.5.16 with --count Kubernetes-like objects from lab/lib/seed.py
 # (services, secrets with random tokens, small configmaps: no padding, which would compress far better than real
 # data) and saves one snapshot with etcdctl. --size instead grows the other benchmarks' db (configmaps padded with
-# 60 kB of one letter): its ratio is far above any real cluster's, it is there to time zstd on 1 GB. Prints, per level: sizes, ratio (raw / packed), wall time and peak RSS
-# of pack, wall time of unpack and of `zstd -LEVEL -T1` on the same file. The ratio depends on the data: measure
+# 60 kB of one letter): its ratio is far above any real cluster's, it is there to time zstd on 1 GB. Prints, per
+# level: sizes, ratio (raw / packed), wall time and peak RSS of pack, wall time of unpack and of `zstd -LEVEL -T1`
+# on the same file. The ratio depends on the data: measure
 # on a copy of a real snapshot with --file for numbers that mean something for a given cluster.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -27,6 +27,9 @@ final class S3Failures {
   }
 
   /** As an IOException, so that the copy reports it with the store's exit code. */
+  private static final String CHECK_CREDENTIALS =
+      "check --s3-credentials and --s3-profile, or the AWS credentials of the environment";
+
   static IOException io(S3Location where, String key, SdkException e) {
     return new IOException(explain(where, key, e), e);
   }
@@ -42,8 +45,7 @@ final class S3Failures {
           return "there is no bucket " + where.bucket() + " at " + where.server() + "; etcd-dr never creates one"
               + " (its region, policy and lifecycle are the owner's choice): create it first";
         case "InvalidAccessKeyId", "SignatureDoesNotMatch", "InvalidToken", "ExpiredToken", "InvalidSecurity":
-          return where.server() + " refused the credentials (" + code + "): check --s3-credentials and"
-              + " --s3-profile, or the AWS credentials of the environment";
+          return where.server() + " refused the credentials (" + code + "): " + CHECK_CREDENTIALS;
         case "PermanentRedirect", "AuthorizationHeaderMalformed":
           return "bucket " + where.bucket() + " is in another region than the one signed for (" + code
               + "): give --s3-region";
@@ -52,9 +54,8 @@ final class S3Failures {
       }
       if (s.statusCode() == 403 && code.isEmpty()) {
         // A HEAD's 403 has no body, so no code tells a bad signature from a missing permission.
-        return "access denied (" + at + ", 403 without an S3 error code): either the credentials are wrong (check"
-            + " --s3-credentials and --s3-profile, or the AWS credentials of the environment) or they lack a"
-            + " permission for this request";
+        return "access denied (" + at + ", 403 without an S3 error code): either the credentials are wrong ("
+            + CHECK_CREDENTIALS + ") or they lack a permission for this request";
       }
       if (s.statusCode() == 403) {
         return "access denied (" + at + "): the credentials lack a permission for this request (" + code + ")";
