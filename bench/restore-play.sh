@@ -4,19 +4,22 @@
 # alternating, --runs times each: start -> every apiserver answers /readyz again, the play's phases as its restore
 # report records them, the by-hand steps, medians, and the ratio play / by hand.
 #
-#   sudo bench/restore-play.sh [--size 1G | --count 1000] [--runs 3]
+#   sudo bench/restore-play.sh [--size 1G | --count 1000] [--runs 3] [--logs DIR]
 #
+# --logs DIR keeps every play's log there (with per-task times where ansible.posix is installed).
 # Brings a lab up on 127.0.8.x in its own state dir, seeds it, backs it up, restores, prints, takes the lab down.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
 seed=(--size 1G)
 runs=3
+logs=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --size|--count) seed=("$1" "$2"); shift 2 ;;
     --runs) runs=$2; shift 2 ;;
-    *) echo "usage: $0 [--size 1G | --count 1000] [--runs 3]" >&2; exit 2 ;;
+    --logs) logs=$2; shift 2 ;;
+    *) echo "usage: $0 [--size 1G | --count 1000] [--runs 3] [--logs DIR]" >&2; exit 2 ;;
   esac
 done
 lab_bench_up restore "${seed[@]}"
@@ -28,7 +31,7 @@ echo "snapshot: $(du -h "$snapshot" | cut -f1) $snapshot"
 
 # Per-task times too, where the ansible.posix collection (Debian's `ansible` package) has its profile_tasks.
 if ansible-doc -t callback ansible.posix.profile_tasks >/dev/null 2>&1; then
-  export ANSIBLE_CALLBACKS_ENABLED=ansible.posix.profile_tasks PROFILE_TASKS_TASK_OUTPUT_LIMIT=12
+  export ANSIBLE_CALLBACKS_ENABLED=ansible.posix.profile_tasks PROFILE_TASKS_TASK_OUTPUT_LIMIT=${PROFILE_TASKS_TASK_OUTPUT_LIMIT:-12}
 fi
 for run in $(seq 1 "$runs"); do
   start=$(date +%s.%N)
@@ -42,6 +45,7 @@ s = json.load(open(sys.argv[1]))["seconds"]
 s["whole_play"] = round(float(sys.argv[3]) - float(sys.argv[2]), 1)
 print(json.dumps(s))
 PY
+  [ -z "$logs" ] || { mkdir -p "$logs" && cp "$work/restore-$run.log" "$logs/"; }
   bash bench/by-hand-restore.sh "$LAB_STATE/inventory.ini" "$snapshot" >> "$work/by-hand.jsonl"
   lab/lab status >/dev/null || { echo "the lab is not healthy after run $run" >&2; exit 1; }
 done
