@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
           + " --count-keys counts keys per group, all of them and those on no lease.",
       "--quorum judges the cluster as Raft does: endpoints that do not answer (a lost host) are listed under"
           + " `unanswered`, not as problems, while a majority of the member list's voting members answers healthy."
-          + " --wait checks again every 2s until healthy; with --unreachable-grace it gives up early when one"
+          + " --wait checks again every 0.5s until healthy; with --unreachable-grace it gives up early when one"
           + " endpoint stays silent that long while others answer (its host is probably down).",
       "The report is printed whether or not the cluster is healthy (with -o json: exactly one JSON document);"
           + " exit 0 when healthy, 5 otherwise, with the problems on stderr as one line.",
@@ -58,7 +58,7 @@ import picocli.CommandLine.Spec;
       "      --quorum --expect-cluster-id 8e9e05c52164694d --wait 120s"
     })
 public final class ClusterHealthCommand implements Callable<Integer> {
-  private static final Duration POLL_INTERVAL = Duration.ofSeconds(2);
+  private static final Duration POLL_INTERVAL = Duration.ofMillis(500);
 
   private final CliContext context;
 
@@ -100,7 +100,7 @@ public final class ClusterHealthCommand implements Callable<Integer> {
   boolean quorum;
 
   @Option(names = "--wait", paramLabel = "DURATION", converter = DurationConverter.class,
-      description = "Check again every 2s until healthy, for at most DURATION (e.g. 180s); the last report is"
+      description = "Check again every 0.5s until healthy, for at most DURATION (e.g. 180s); the last report is"
           + " printed. Without it: one check.")
   Duration wait;
 

@@ -60,6 +60,16 @@ class BackupsAtRestIT extends RestoreLabBase {
     return play("playbooks/backup.yml", args.toArray(String[]::new));
   }
 
+  private static final String ARCHIVE_CHECK = "java -Xshare:on -Xlog:disable -XX:ErrorFile=/dev/null"
+      + " -XX:SharedArchiveFile=/var/lib/etcd-dr/jar/etcd-dr.jsa -jar /var/lib/etcd-dr/jar/etcd-dr.jar --version";
+
+  private void assertArchivesMap() {
+    for (String h : HOSTS) {
+      Proc.Result r = lab.ssh(h, ARCHIVE_CHECK);
+      assertEquals(0, r.exitCode(), h + ": the class-data archive maps: " + r.stdout() + r.stderr());
+    }
+  }
+
   private static List<String> files(Path dir) throws IOException {
     if (!Files.isDirectory(dir)) {
       return List.of();
@@ -143,6 +153,20 @@ class BackupsAtRestIT extends RestoreLabBase {
         assertTrue(!first.stdout().contains(secret) && !first.stderr().contains(secret) && !sidecarText.contains(secret));
       }
 
+      // the jar role left each host a class-data archive that this JVM maps (-Xshare:on refuses rather than runs
+      // without it). Now a power cut left cp1's half-written and cp2's jar was replaced after it was made: the next
+      // runs start the jar without them and the role makes good ones again.
+      assertArchivesMap();
+      Path torn = lab.hostPath("cp1", "var-lib/etcd-dr/jar/etcd-dr.jsa");
+      byte[] whole = Files.readAllBytes(torn);
+      Files.delete(torn);
+      Files.write(torn, java.util.Arrays.copyOf(whole, whole.length / 2));
+      Files.setLastModifiedTime(lab.hostPath("cp2", "var-lib/etcd-dr/jar/etcd-dr.jar"),
+          java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 60_000));
+      for (String h : List.of("cp1", "cp2")) {
+        assertNotEquals(0, lab.ssh(h, ARCHIVE_CHECK).exitCode(), h + "'s archive is refused now");
+      }
+
       // 2. the S3 server stops in the middle of the snapshot's upload: the play fails, says so, and the metric
       // says so; nothing under the final name, the earlier set intact in every store; the next run succeeds
       Thread.sleep(1100);
@@ -177,6 +201,7 @@ class BackupsAtRestIT extends RestoreLabBase {
       Proc.Result again = backup(s3.endpoint());
       assertEquals(0, again.exitCode(), again.stdout() + again.stderr());
       assertEquals(2, s3Files().stream().filter(n -> n.endsWith(".json")).count(), "the first and this one (the cut run stored none): " + s3Files());
+      assertArchivesMap();
 
       // 3. the controller's store is gone; the keys are damaged; restore.yml from S3 alone brings every key back
       damage(inSnapshot);
