@@ -1,5 +1,7 @@
 package dev.etcddr.cli;
 
+import dev.etcddr.manifest.ApiserverManifest;
+import dev.etcddr.manifest.ApiserverProbe;
 import dev.etcddr.manifest.EtcdManifest;
 import java.io.PrintWriter;
 import java.util.List;
@@ -79,9 +81,25 @@ final class ManifestPrinter {
         : host.equals(container) ? container : container + " (host " + host + ")";
   }
 
-  static void print(EtcdManifest m, boolean json, PrintWriter out) {
+  /** Stable JSON shape of the {@code apiserver} object {@code --apiserver-manifest} adds. */
+  record ApiserverView(String manifest, boolean present, String advertiseAddress, Integer securePort,
+      String readyUrl, String error) {}
+
+  /** {@code apiserver} is null without --apiserver-manifest: the JSON then has no such field. */
+  record WithApiserver(@com.fasterxml.jackson.annotation.JsonUnwrapped View member, ApiserverView apiserver) {}
+
+  static ApiserverView view(ApiserverProbe p, String host, int defaultPort) {
+    return new ApiserverView(p.manifest().toString(), p.present(),
+        p.read().flatMap(ApiserverManifest::advertiseAddress).orElse(null),
+        p.read().flatMap(ApiserverManifest::securePort).orElse(null),
+        p.read().map(a -> a.readyUrl(host, defaultPort)).orElse(null), p.error().orElse(null));
+  }
+
+  static void print(EtcdManifest m, ApiserverProbe apiserver, String host, int defaultPort, boolean json,
+      PrintWriter out) {
     if (json) {
-      OutputOption.printJson(out, view(m));
+      OutputOption.printJson(out, apiserver == null ? view(m)
+          : new WithApiserver(view(m), view(apiserver, host, defaultPort)));
       out.flush();
       return;
     }
@@ -107,6 +125,11 @@ final class ManifestPrinter {
     row(out, "peer cert/key", file(m, "peer-cert-file") + " / " + file(m, "peer-key-file"));
     row(out, "image", m.image() + m.etcdVersion().map(v -> " (etcd " + v + ")").orElse(""));
     row(out, "quota backend bytes", m.quotaBackendBytes().map(String::valueOf).orElse("(default: 2 GiB)"));
+    if (apiserver != null) {
+      ApiserverView a = view(apiserver, host, defaultPort);
+      row(out, "apiserver /readyz", a.readyUrl() != null ? a.readyUrl()
+          : a.present() ? "REFUSED: " + a.error() : "(no " + a.manifest() + ")");
+    }
     out.flush();
   }
 

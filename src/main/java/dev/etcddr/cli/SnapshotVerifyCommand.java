@@ -4,6 +4,7 @@ import dev.etcddr.packing.PackedSnapshots;
 import dev.etcddr.snapshot.VerifyReport;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -24,13 +25,18 @@ import picocli.CommandLine.Spec;
       "  consistent_index  meta/consistent_index is present",
       "  compaction        the compacted revision is not past the latest revision",
       "",
+      "--count-keys PREFIX: when every check passed, also what `snapshot status --count-keys PREFIX` says of the"
+          + " same file (-o json: a \"status\" object; text: etcdctl's status line and the counts), in the same"
+          + " start of the jar.",
+      "",
       "A packed FILE is unpacked into --work-dir (a private dir, removed after); an encrypted one needs"
           + " --age-identity (exit 15 when it is missing or does not open FILE).",
       "",
       "Examples:",
       "  etcd-dr snapshot verify /backup/etcd.db",
       "  etcd-dr snapshot verify /backup/etcd.db.zst.age --age-identity /root/etcd-dr.key",
-      "  etcd-dr snapshot verify /var/lib/etcd/member/snap/db --skip-hash-check -o json"
+      "  etcd-dr snapshot verify /var/lib/etcd/member/snap/db --skip-hash-check -o json",
+      "  etcd-dr snapshot verify /backup/etcd.db --count-keys /registry/ -o json"
     })
 public final class SnapshotVerifyCommand implements Callable<Integer> {
   @Spec
@@ -50,21 +56,32 @@ public final class SnapshotVerifyCommand implements Callable<Integer> {
       description = "Where a packed FILE is unpacked (default: java.io.tmpdir).")
   Path workDir;
 
+  @Option(names = "--count-keys", paramLabel = "PREFIX",
+      description = "When FILE passes, also its status with live keys under PREFIX counted per group, as"
+          + " `snapshot status --count-keys` counts them.")
+  String countKeys;
+
   @Mixin
   OutputOption output;
 
+  /** {@code verify -o json} with --count-keys: the report's fields, and "status" as {@code status -o json} has it. */
+  record WithStatus(@com.fasterxml.jackson.annotation.JsonUnwrapped VerifyReport report, StatusPrinter.View status) {}
+
   @Override
   public Integer call() {
-    VerifyReport report = new PackedSnapshots().verify(file, skipHashCheck, ageIdentity.get(),
-        SnapshotStatusCommand.workDir(workDir));
+    PackedSnapshots.Verified verified = new PackedSnapshots().verify(file, skipHashCheck, ageIdentity.get(),
+        SnapshotStatusCommand.workDir(workDir), Optional.ofNullable(countKeys));
+    VerifyReport report = verified.report();
     PrintWriter out = spec.commandLine().getOut();
     if (output.json()) {
-      OutputOption.printJson(out, report);
+      OutputOption.printJson(out, countKeys == null ? report
+          : new WithStatus(report, verified.status().map(StatusPrinter::view).orElse(null)));
     } else {
       for (VerifyReport.Check c : report.checks()) {
         out.printf("%-7s %-17s %s%n", c.result().toUpperCase(java.util.Locale.ROOT), c.name(), c.detail());
       }
       out.println(report.ok() ? "snapshot " + file + " verified" : "snapshot " + file + " FAILED verification");
+      verified.status().ifPresent(s -> StatusPrinter.print(s, SnapshotStatusCommand.WriteOut.simple, out));
     }
     out.flush();
     if (!report.ok()) {

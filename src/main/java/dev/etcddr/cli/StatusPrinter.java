@@ -24,14 +24,18 @@ final class StatusPrinter {
       @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, Long> keyCounts,
       @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, Long> unleasedKeyCounts) {}
 
+  static View view(StatusReport r) {
+    return new View(r.file(), r.hash(), Long.toHexString(r.hash()), r.revision(), r.totalKey(), r.totalSize(),
+        GoHumanize.bytes(r.totalSize()), r.liveKeys(), r.storageVersion(), r.versions().clusterVersion().orElse(""),
+        r.versions().needsEtcd().orElse(null), r.hasTrailer(), r.fileSize(), r.layout().label(),
+        r.keyCounts().orElse(null), r.unleasedKeyCounts().orElse(null));
+  }
+
   static void print(StatusReport r, SnapshotStatusCommand.WriteOut form, PrintWriter out) {
     String hash = Long.toHexString(r.hash());
     String size = GoHumanize.bytes(r.totalSize());
     if (form == null) {
-      OutputOption.printJson(out, new View(r.file(), r.hash(), hash, r.revision(), r.totalKey(),
-            r.totalSize(), size, r.liveKeys(), r.storageVersion(), r.versions().clusterVersion().orElse(""),
-            r.versions().needsEtcd().orElse(null), r.hasTrailer(), r.fileSize(),
-            r.layout().label(), r.keyCounts().orElse(null), r.unleasedKeyCounts().orElse(null)));
+      OutputOption.printJson(out, view(r));
       out.flush();
       return;
     }

@@ -119,6 +119,37 @@ class CliTest {
   }
 
   @Test
+  void manifest_show_reads_the_apiserver_manifest_beside_it_and_reports_a_refused_one() throws IOException {
+    Path m = kubeadmManifest();
+    Path api = dir.resolve("kube-apiserver.yaml");
+    String pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: kube-apiserver\nspec:\n  containers:\n"
+        + "  - name: kube-apiserver\n    command:\n    - kube-apiserver\n    - --advertise-address=fd00::11\n";
+    Files.writeString(api, pod);
+    JsonNode j = new ObjectMapper().readTree(CliRun.of("manifest", "show", "--manifest", m.toString(),
+        "--apiserver-manifest", api.toString(), "--apiserver-host", "10.9.9.9", "-o", "json").out());
+    assertEquals("cp1", j.get("member_name").asText(), "the member's fields stay at the top");
+    assertEquals("https://[fd00::11]:6443/readyz", j.at("/apiserver/ready_url").asText());
+    assertTrue(j.at("/apiserver/present").asBoolean() && j.at("/apiserver/error").isNull(), j.toString());
+
+    Files.writeString(api, pod.replace("fd00::11", "1.2.3.4/x?$(id)"));
+    CliRun refused = CliRun.of("manifest", "show", "--manifest", m.toString(), "--apiserver-manifest",
+        api.toString(), "-o", "json");
+    assertEquals(0, refused.exitCode(), "the etcd manifest is still shown: " + refused);
+    j = new ObjectMapper().readTree(refused.out());
+    assertTrue(j.at("/apiserver/ready_url").isNull(), j.toString());
+    assertTrue(j.at("/apiserver/error").asText().contains(api.toString())
+        && j.at("/apiserver/error").asText().contains("is not an IP address"), j.toString());
+
+    Files.delete(api);
+    j = new ObjectMapper().readTree(CliRun.of("manifest", "show", "--manifest", m.toString(),
+        "--apiserver-manifest", api.toString(), "-o", "json").out());
+    assertFalse(j.at("/apiserver/present").asBoolean(), j.toString());
+    assertTrue(j.at("/apiserver/ready_url").isNull() && j.at("/apiserver/error").isNull(), j.toString());
+    assertFalse(new ObjectMapper().readTree(CliRun.of("manifest", "show", "--manifest", m.toString(), "-o", "json")
+        .out()).has("apiserver"), "no apiserver field unless asked");
+  }
+
+  @Test
   void manifest_show_text_warns_when_data_is_not_on_a_hostPath() throws IOException {
     Path m = kubeadmManifest();
     Files.writeString(m, Files.readString(m).replace("--data-dir=/var/lib/etcd", "--data-dir=/tmp/etcd"));
@@ -159,6 +190,11 @@ class CliTest {
     JsonNode j = new ObjectMapper().readTree(v.out());
     assertEquals("fail", j.get("checks").get(1).get("result").asText());
     assertEquals("skipped", j.get("checks").get(2).get("result").asText());
+    CliRun counted = CliRun.of("snapshot", "verify", junk.toString(), "--count-keys", "/", "-o", "json");
+    assertEquals(6, counted.exitCode(), counted.toString());
+    JsonNode c = new ObjectMapper().readTree(counted.out());
+    assertEquals(j.get("checks"), c.get("checks"));
+    assertTrue(c.has("status") && c.get("status").isNull(), "no status of a file that failed: " + counted.out());
   }
 
   @Test

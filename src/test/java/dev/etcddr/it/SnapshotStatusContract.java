@@ -1,6 +1,7 @@
 package dev.etcddr.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -100,6 +101,25 @@ abstract class SnapshotStatusContract {
         ? "cluster version 3.4.0: needs etcd 3.4 or newer" : "cluster version 3.5.0: needs etcd 3.5 or newer"),
         r.out());
     assertEquals(raw ? "skipped" : "pass", j.get("checks").get(0).get("result").asText(), r.out());
+    assertFalse(j.has("status"), "status only with --count-keys: " + r.out());
+
+    // the preflight's one call: verify, and the status the real tool gives with the fixture's live keys counted
+    List<String> withCounts = new ArrayList<>(List.of("snapshot", "verify", file.toString(), "--count-keys", "/",
+        "-o", "json"));
+    if (raw) {
+      withCounts.add("--skip-hash-check");
+    }
+    JsonNode both = new ObjectMapper().readTree(CliRun.of(withCounts.toArray(String[]::new)).out());
+    assertEquals(j.get("checks"), both.get("checks"));
+    JsonNode real = new ObjectMapper().readTree(Proc.run(realStatus(file, "json"), Map.of("ETCDCTL_API", "3"),
+        null, 120).requireSuccess().stdout());
+    assertEquals(real.get("revision").asLong(), both.at("/status/revision").asLong(), both.toString());
+    assertEquals(real.get("hash").asLong(), both.at("/status/hash").asLong(), both.toString());
+    long counted = 0;
+    for (JsonNode n : both.at("/status/key_counts")) {
+      counted += n.asLong();
+    }
+    assertEquals(SnapshotFixtures.of(version()).liveKeys().get(shape), counted, both.toString());
     if (raw) {
       CliRun strict = CliRun.of("snapshot", "verify", file.toString());
       assertEquals(6, strict.exitCode(), "a raw db has no trailer: " + strict);
