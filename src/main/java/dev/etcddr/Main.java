@@ -22,7 +22,7 @@ public final class Main {
     PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
     PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
     Thread.setDefaultUncaughtExceptionHandler(EtcdDrCli.uncaughtHandler(err));
-    int code = EtcdDrCli.create(CliContext.system(), out, err).execute(args);
+    int code = EtcdDrCli.create(CliContext.system(), out, err, args).execute(args);
     System.exit(code);
   }
 }

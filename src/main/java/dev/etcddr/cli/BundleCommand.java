@@ -7,8 +7,7 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "bundle", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
     description = "Write this host's own bundle (PKI, static pod manifests, encryption config), or put one back on a"
-        + " host rebuilt with an empty /etc/kubernetes.",
-    subcommands = {BundleWriteCommand.class, BundleRestoreCommand.class})
+        + " host rebuilt with an empty /etc/kubernetes.")
 public final class BundleCommand implements Runnable {
   @Spec
   CommandSpec spec;

@@ -6,7 +6,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 @Command(name = "cluster", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-    description = "Check a running etcd cluster as a whole.", subcommands = ClusterHealthCommand.class)
+    description = "Check a running etcd cluster as a whole.")
 public final class ClusterCommand implements Runnable {
   @Spec
   CommandSpec spec;

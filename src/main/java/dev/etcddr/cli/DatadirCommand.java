@@ -6,8 +6,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 @Command(name = "datadir", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-    description = "Act on this host's etcd data dir: export a stopped member's data, roll back an in-place restore.",
-    subcommands = {DatadirExportCommand.class, DatadirRollbackCommand.class})
+    description = "Act on this host's etcd data dir: export a stopped member's data, roll back an in-place restore.")
 public final class DatadirCommand implements Runnable {
   @Spec
   CommandSpec spec;

@@ -15,8 +15,15 @@ import picocli.CommandLine.ParseResult;
 public final class EtcdDrCli {
   private EtcdDrCli() {}
 
+  /** The whole tree: for help, and for tests that walk it. */
   public static CommandLine create(CliContext context, PrintWriter out, PrintWriter err) {
+    return create(context, out, err, new String[0]);
+  }
+
+  /** Only the branch {@code args} names, when it names one (see {@link CommandTree}); then execute the same args. */
+  public static CommandLine create(CliContext context, PrintWriter out, PrintWriter err, String[] args) {
     CommandLine cli = new CommandLine(new RootCommand(), new ContextFactory(context));
+    CommandTree.add(cli, args);
     cli.setUsageHelpWidth(100);
     cli.setOut(out);
     cli.setErr(err);

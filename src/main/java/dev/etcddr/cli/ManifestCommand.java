@@ -6,9 +6,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 @Command(name = "manifest", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-    description = "Read this host's etcd or kube-apiserver static pod manifest, or write a copy of etcd's that points at another data dir or joins a running cluster.",
-    subcommands = {ManifestShowCommand.class, ManifestApiserverCommand.class, ManifestRepointCommand.class,
-        ManifestJoinCommand.class})
+    description = "Read this host's etcd or kube-apiserver static pod manifest, or write a copy of etcd's that points at another data dir or joins a running cluster.")
 public final class ManifestCommand implements Runnable {
   @Spec
   CommandSpec spec;

@@ -12,8 +12,7 @@ import picocli.CommandLine.Spec;
       "Step by step: remove the dead member, add it back as a learner, start its etcd with --initial-cluster-state=existing and the --initial-cluster add-learner"
           + " printed, promote it once it has caught up. Every step can be run again: one already done is reported"
           + " as done (exit 0). The playbook replace-member.yml runs them in this order.",
-    },
-    subcommands = {MemberAddLearnerCommand.class, MemberPromoteCommand.class, MemberRemoveCommand.class})
+    })
 public final class MemberCommand implements Runnable {
   @Spec
   CommandSpec spec;

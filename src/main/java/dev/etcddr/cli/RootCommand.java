@@ -14,8 +14,6 @@ import picocli.CommandLine.Spec;
       "Each call does one host's work and can answer in JSON (-o json); the restore order across hosts lives in"
           + " the Ansible playbooks that call it."
     },
-    subcommands = {ManifestCommand.class, SnapshotCommand.class, ClusterCommand.class, MemberCommand.class,
-        DatadirCommand.class, BundleCommand.class},
     footer = {"", "Run 'etcd-dr COMMAND --help' for a command's options and examples."})
 public final class RootCommand implements Runnable {
   @Spec

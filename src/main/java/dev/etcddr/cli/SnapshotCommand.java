@@ -6,11 +6,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 @Command(name = "snapshot", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-    description = "Take, check and restore etcd snapshots.", subcommands = {SnapshotSaveCommand.class, SnapshotStatusCommand.class, SnapshotVerifyCommand.class,
-        SnapshotRestoreCommand.class, SnapshotDrillCommand.class,
-        SnapshotPushCommand.class, SnapshotListCommand.class, SnapshotLatestCommand.class, SnapshotPruneCommand.class,
-        SnapshotPullCommand.class, SnapshotAttachBundlesCommand.class, SnapshotPackCommand.class,
-        SnapshotUnpackCommand.class})
+    description = "Take, check and restore etcd snapshots.")
 public final class SnapshotCommand implements Runnable {
   @Spec
   CommandSpec spec;

@@ -42,6 +42,26 @@ class CliTest {
   }
 
   @Test
+  void a_named_command_gets_the_same_help_and_errors_from_its_branch_as_from_the_whole_tree() {
+    CliRun root = CliRun.whole("--help");
+    List<List<String>> leaves = new java.util.ArrayList<>();
+    EtcdDrCli.create(new CliContext(java.time.Clock.systemUTC(), false), new java.io.PrintWriter(
+        java.io.Writer.nullWriter()), new java.io.PrintWriter(java.io.Writer.nullWriter())).getSubcommands()
+        .forEach((group, g) -> g.getSubcommands().keySet().forEach(leaf -> leaves.add(List.of(group, leaf))));
+    assertTrue(leaves.size() > 20, "the whole tree: " + leaves);
+    for (List<String> leaf : leaves) {
+      assertTrue(root.out().contains("  " + leaf.get(0) + " "), leaf + " in the root's help");
+      String[] help = {leaf.get(0), leaf.get(1), "--help"};
+      assertEquals(CliRun.whole(help).toString(), CliRun.of(help).toString(), String.join(" ", help));
+      String[] bad = {leaf.get(0), leaf.get(1), "--no-such-flag"};
+      assertEquals(CliRun.whole(bad).toString(), CliRun.of(bad).toString(), String.join(" ", bad));
+    }
+    for (String[] typo : new String[][] {{"snapshot", "stauts"}, {"snapshto", "status"}, {"snapshot"}}) {
+      assertEquals(CliRun.whole(typo).toString(), CliRun.of(typo).toString(), String.join(" ", typo));
+    }
+  }
+
+  @Test
   void cluster_health_without_a_manifest_is_a_manifest_error_with_one_json_document() throws IOException {
     CliRun r = CliRun.of("cluster", "health", "--manifest", dir.resolve("missing.yaml").toString(), "-o", "json");
     assertEquals(3, r.exitCode(), r.toString());
