@@ -56,7 +56,8 @@ class CliTest {
       String[] bad = {leaf.get(0), leaf.get(1), "--no-such-flag"};
       assertEquals(CliRun.whole(bad).toString(), CliRun.of(bad).toString(), String.join(" ", bad));
     }
-    for (String[] typo : new String[][] {{"snapshot", "stauts"}, {"snapshto", "status"}, {"snapshot"}}) {
+    for (String[] typo : new String[][] {{"snapshot", "stauts"}, {"snapshto", "status"}, {"snapshot"},
+        {"--version"}, {"-V"}, {"--version", "snapshot"}}) {
       assertEquals(CliRun.whole(typo).toString(), CliRun.of(typo).toString(), String.join(" ", typo));
     }
   }
