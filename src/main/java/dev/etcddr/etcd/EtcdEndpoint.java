@@ -72,7 +72,7 @@ public final class EtcdEndpoint implements AutoCloseable {
     if ("https".equals(uri.getScheme())) {
       try {
         builder.sslContext(b -> b.sslProvider(OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK)
-            .trustManager(serverCheck).keyManager(tls.key(), tls.certChain()));
+            .trustManager(serverCheck).keyManager(tls.keyManager()));
       } catch (javax.net.ssl.SSLException e) {
         throw new TlsException("cannot set up TLS for " + endpoint + ": " + e.getMessage(), e);
       }

@@ -32,6 +32,11 @@ public record ClientTls(
     return new ClientTls(caFile, cas, certFile, chain, keyFile, key);
   }
 
+  /** Offers this certificate and key to a TLS server that asks for one; no key store, no key encryption. */
+  public javax.net.ssl.X509ExtendedKeyManager keyManager() {
+    return new OneKeyManager(key, certChain);
+  }
+
   public X509Certificate clientCertificate() {
     return certChain.get(0);
   }

@@ -7,11 +7,10 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
-import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocket;
@@ -48,7 +47,7 @@ public final class TlsProbe {
       }
       raw.setSoTimeout(millis);
       SSLContext ctx = SSLContext.getInstance("TLSv1.2");
-      ctx.init(keyManagers(creds), new TrustManager[] {serverCheck}, null);
+      ctx.init(new KeyManager[] {creds.keyManager()}, new TrustManager[] {serverCheck}, null);
       try (SSLSocket ssl = (SSLSocket) ctx.getSocketFactory().createSocket(raw, host, port, false)) {
         ssl.setEnabledProtocols(new String[] {"TLSv1.2"});
         ssl.startHandshake();
@@ -104,20 +103,5 @@ public final class TlsProbe {
           + " plain HTTP", e));
     }
     return new Refused(new TlsException("TLS handshake with " + endpoint + " failed: " + e.getMessage(), e));
-  }
-
-  private static javax.net.ssl.KeyManager[] keyManagers(ClientTls creds) throws GeneralSecurityException {
-    try {
-      char[] password = "in-memory".toCharArray();
-      KeyStore ks = KeyStore.getInstance("PKCS12");
-      ks.load(null, null);
-      ks.setKeyEntry("client", creds.key(), password,
-          creds.certChain().toArray(new java.security.cert.X509Certificate[0]));
-      KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-      kmf.init(ks, password);
-      return kmf.getKeyManagers();
-    } catch (IOException e) {
-      throw new GeneralSecurityException(e);
-    }
   }
 }
