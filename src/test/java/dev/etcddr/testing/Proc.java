@@ -25,6 +25,22 @@ public final class Proc {
     return run(argv, Map.of(), null, 120);
   }
 
+  /**
+   * One line per ansible-playbook run with the IT that ran it: CI time is mostly plays, and these lines in the build
+   * log say which IT spends it (grep '\[play\]').
+   */
+  private static void reportPlay(List<String> argv, long startedNanos, int exit) {
+    if (argv.isEmpty() || !argv.get(0).endsWith("ansible-playbook")) {
+      return;
+    }
+    String playbook = argv.stream().filter(a -> a.endsWith(".yml")).map(a -> Path.of(a).getFileName().toString())
+        .findFirst().orElse("?");
+    String caller = StackWalker.getInstance().walk(frames -> frames.map(StackWalker.StackFrame::getClassName)
+        .filter(c -> c.startsWith("dev.etcddr.it.")).findFirst().orElse("?"));
+    System.out.printf("[play] %s %s %.1f s exit %d%n", caller.substring(caller.lastIndexOf('.') + 1), playbook,
+        (System.nanoTime() - startedNanos) / 1e9, exit);
+  }
+
   public static Result run(List<String> argv, Map<String, String> env, Path cwd, int timeoutSeconds) {
     try {
       ProcessBuilder pb = new ProcessBuilder(new ArrayList<>(argv));
@@ -36,8 +52,11 @@ public final class Proc {
       Path err = java.nio.file.Files.createTempFile("proc", ".err");
       pb.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(
           new java.io.File("/dev/null")));
+      long started = System.nanoTime();
       Process p = pb.start();
-      if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+      boolean ended = p.waitFor(timeoutSeconds, TimeUnit.SECONDS);
+      reportPlay(argv, started, ended ? p.exitValue() : -1);
+      if (!ended) {
         p.destroyForcibly().waitFor();
         throw new AssertionError("timed out after " + timeoutSeconds + "s: " + argv);
       }
