@@ -26,12 +26,13 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * `ansible-playbook playbooks/replace-member.yml` on one lab per etcd version (3.4.23, 3.5.16; real sshd, kubelet stand-ins), in an
- * order where each step leaves the lab usable: refusals change nothing; cp3's data dir wiped under a running writer
- * comes back as a voter with every write; a learner that cannot catch up (SIGSTOPped) is rolled back and the two
- * others keep serving; the rerun then completes; a host rebuilt with an empty /etc/kubernetes and /var/lib/etcd gets its
- * own configuration back from the newest backup and rejoins. Membership is read with etcdctl, not with the play's
- * output.
+ * `ansible-playbook playbooks/replace-member.yml` on one lab per etcd version (3.4.23, 3.5.16; real sshd, kubelet
+ * stand-ins), in an order where each step leaves the lab usable: refusals change nothing; cp3's data dir wiped under a
+ * running writer comes back as a voter with every write; a learner that cannot catch up (SIGSTOPped) is rolled back
+ * and the two others keep serving; the rerun then completes; a host rebuilt with an empty /etc/kubernetes and
+ * /var/lib/etcd gets its own configuration back from the newest backup and rejoins. On 3.4 only the steps where etcd
+ * itself acts differ by version (the replace, the stuck learner, the rerun); the refusals and the rebuilt host are the
+ * play's own logic and run on 3.5. Membership is read with etcdctl, not with the play's output.
  */
 class ReplaceMemberPlaybookIT {
   private static final List<String> HOSTS = List.of("cp1", "cp2", "cp3");
@@ -52,6 +53,9 @@ class ReplaceMemberPlaybookIT {
   void replaces_a_lost_member_rolls_back_a_stuck_learner_and_refuses_bad_input(String version, String net)
       throws Exception {
     this.net = net;
+    // What etcd does differently by version (learner add, promote, a learner's removal) runs on both; the refusals
+    // and the rebuilt host only check the play's own logic.
+    boolean playLogicToo = version.equals("3.5");
     lab = new Lab(work.resolve("lab"), net);
     try (Lab l = lab) {
       assertEquals(0, lab.up("--etcd", version).exitCode());
@@ -59,23 +63,26 @@ class ReplaceMemberPlaybookIT {
       plays = new LabPlays(lab, work.resolve("backups"));
       lab.run("seed", "--count", "100").requireSuccess();
 
-      // (c) bad input: refused in preflight, every manifest byte-equal, no etcd restarted
-      Map<String, String> manifests = plays.sha256(HOSTS, "/etc/kubernetes/manifests/*");
-      Map<String, Long> etcdPids = pids("etcd");
-      Proc.Result unknown = replace("cp9");
-      assertNotEquals(0, unknown.exitCode());
-      assertTrue(unknown.stdout().contains("etcd_replace_host='cp9' is not a host of this play's group"),
-          unknown.stdout());
-      Proc.Result running = replace("cp2");
-      assertNotEquals(0, running.exitCode());
-      assertTrue(running.stdout().contains("the member of cp2 (cp2, https://" + net + ".2:2379) still answers")
-          && running.stdout().contains("etcd_replace_confirm=cp2"), running.stdout());
-      Proc.Result check = replace("cp2", "--check", "-e", "etcd_replace_confirm=cp2");
-      assertEquals(0, check.exitCode(), check.stdout());
-      assertTrue(check.stdout().contains("order: on cp2 move etcd.yaml"), check.stdout());
-      assertEquals(manifests, plays.sha256(HOSTS, "/etc/kubernetes/manifests/*"));
-      assertEquals(etcdPids, pids("etcd"));
-      assertEquals(List.of("cp1", "cp2", "cp3"), voters());
+      // (c) bad input: refused in preflight, every manifest byte-equal, no etcd restarted. Play logic, the same on
+      // every etcd: run on 3.5 only (CI time is plays on two cores).
+      if (playLogicToo) {
+        Map<String, String> manifests = plays.sha256(HOSTS, "/etc/kubernetes/manifests/*");
+        Map<String, Long> etcdPids = pids("etcd");
+        Proc.Result unknown = replace("cp9");
+        assertNotEquals(0, unknown.exitCode());
+        assertTrue(unknown.stdout().contains("etcd_replace_host='cp9' is not a host of this play's group"),
+            unknown.stdout());
+        Proc.Result running = replace("cp2");
+        assertNotEquals(0, running.exitCode());
+        assertTrue(running.stdout().contains("the member of cp2 (cp2, https://" + net + ".2:2379) still answers")
+            && running.stdout().contains("etcd_replace_confirm=cp2"), running.stdout());
+        Proc.Result check = replace("cp2", "--check", "-e", "etcd_replace_confirm=cp2");
+        assertEquals(0, check.exitCode(), check.stdout());
+        assertTrue(check.stdout().contains("order: on cp2 move etcd.yaml"), check.stdout());
+        assertEquals(manifests, plays.sha256(HOSTS, "/etc/kubernetes/manifests/*"));
+        assertEquals(etcdPids, pids("etcd"));
+        assertEquals(List.of("cp1", "cp2", "cp3"), voters());
+      }
 
       // (a) cp3's disk is wiped while the cluster runs, and its etcd dies; replaced under a writer on cp1
       Map<String, Long> apiservers = pids("kube-apiserver");
@@ -132,7 +139,9 @@ class ReplaceMemberPlaybookIT {
       assertEquals(List.of("cp1", "cp2", "cp3"), voters());
       awaitCount("https://" + net + ".3:2379", "/registry/replace-test/", writer.written());
 
-      rebuilt_host_gets_its_own_configuration_back_and_its_member_rejoins();
+      if (playLogicToo) {
+        rebuilt_host_gets_its_own_configuration_back_and_its_member_rejoins();
+      }
     }
   }
 
