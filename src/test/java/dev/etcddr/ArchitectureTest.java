@@ -47,6 +47,20 @@ class ArchitectureTest {
     assertEquals(List.of(), filesImporting("software.amazon.awssdk", "remote"));
   }
 
+  /** Kubernetes value decoding is pure bytes in, records out: no etcd, no store, no cli. */
+  @Test
+  void the_kube_package_stands_alone() throws IOException {
+    List<String> offenders = new ArrayList<>();
+    try (Stream<Path> files = Files.list(MAIN.resolve("kube"))) {
+      for (Path f : files.toList()) {
+        if (Files.readAllLines(f).stream().anyMatch(l -> l.startsWith("import dev.etcddr."))) {
+          offenders.add(f.getFileName().toString());
+        }
+      }
+    }
+    assertEquals(List.of(), offenders);
+  }
+
   @Test
   void the_bolt_package_knows_nothing_of_etcd_or_the_cli() throws IOException {
     List<String> offenders = new ArrayList<>();
