@@ -27,7 +27,7 @@ final class CommandTree {
         SnapshotVerifyCommand.class, SnapshotRestoreCommand.class, SnapshotDrillCommand.class,
         SnapshotPushCommand.class, SnapshotListCommand.class, SnapshotLatestCommand.class,
         SnapshotPruneCommand.class, SnapshotPullCommand.class, SnapshotAttachBundlesCommand.class,
-        SnapshotPackCommand.class, SnapshotUnpackCommand.class));
+        SnapshotPackCommand.class, SnapshotUnpackCommand.class, SnapshotLsCommand.class, SnapshotGetCommand.class));
     GROUPS.put(ClusterCommand.class, List.of(ClusterHealthCommand.class));
     GROUPS.put(MemberCommand.class, List.of(MemberAddLearnerCommand.class, MemberPromoteCommand.class,
         MemberRemoveCommand.class));

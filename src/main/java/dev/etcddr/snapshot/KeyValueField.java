@@ -3,11 +3,12 @@ package dev.etcddr.snapshot;
 import java.nio.ByteBuffer;
 
 /**
- * Reads field 1 ({@code key}) and field 6 ({@code lease}) of an {@code mvccpb.KeyValue} protobuf without a
- * protobuf library.
+ * Reads the fields of an {@code mvccpb.KeyValue} protobuf without a protobuf library: the key and lease for status
+ * counts, all of them for listing a snapshot's keys.
  */
 final class KeyValueField {
   private static final int KEY = 1;
+  private static final int VALUE = 5;
   private static final int LEASE = 6;
 
   private KeyValueField() {}
@@ -30,8 +31,16 @@ final class KeyValueField {
     return f == null ? 0 : f.lease;
   }
 
-  /** The fields this class reads; the last occurrence of each wins, as in protobuf. */
-  private record Fields(ByteBuffer key, long lease) {}
+  /**
+   * Every field of a KeyValue, decoded strictly (see {@link #userKeyStrict}); null when it does not decode. The
+   * buffers are views of {@code value}.
+   */
+  static Fields read(ByteBuffer value) {
+    return decode(value, true);
+  }
+
+  /** The fields of mvccpb.KeyValue (1 key, 2 create_revision, 3 mod_revision, 4 version, 5 value, 6 lease). */
+  record Fields(ByteBuffer key, long createRevision, long modRevision, long version, ByteBuffer value, long lease) {}
 
   /**
    * One walk over the message. Null when it runs off the end or has a wire type protobuf cannot skip; when
@@ -39,7 +48,8 @@ final class KeyValueField {
    */
   private static Fields decode(ByteBuffer value, boolean strict) {
     ByteBuffer key = value.duplicate().limit(value.position()).slice();
-    long lease = 0;
+    ByteBuffer stored = key;
+    long[] varints = new long[7]; // by field number; the last occurrence wins
     int p = value.position();
     int end = value.limit();
     while (p < end) {
@@ -50,7 +60,7 @@ final class KeyValueField {
       p = (int) tag[1];
       long field = tag[0] >>> 3;
       int wire = (int) (tag[0] & 7);
-      boolean bytesField = field == KEY || field == 5;
+      boolean bytesField = field == KEY || field == VALUE;
       boolean varintField = field >= 2 && field <= 6 && !bytesField;
       if (strict && ((bytesField && wire != 2) || (varintField && wire != 0))) {
         return null;
@@ -62,8 +72,8 @@ final class KeyValueField {
             return null;
           }
           p = (int) v[1];
-          if (field == LEASE) {
-            lease = v[0];
+          if (field >= 2 && field <= LEASE) {
+            varints[(int) field] = v[0];
           }
         }
         case 1 -> p += 8;
@@ -77,6 +87,8 @@ final class KeyValueField {
           p = start + (int) len[0];
           if (field == KEY) {
             key = value.duplicate().position(start).limit(p).slice();
+          } else if (field == VALUE) {
+            stored = value.duplicate().position(start).limit(p).slice();
           }
         }
         default -> {
@@ -87,7 +99,7 @@ final class KeyValueField {
         return null;
       }
     }
-    return new Fields(key, lease);
+    return new Fields(key, varints[2], varints[3], varints[4], stored, varints[LEASE]);
   }
 
   /** {value, next position}, or null when the varint runs off the end or past 10 bytes. */

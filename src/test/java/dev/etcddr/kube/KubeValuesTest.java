@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import dev.etcddr.testing.ProtoBytes;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,95 +17,34 @@ import org.junit.jupiter.api.Test;
  * generated.proto, the encryption providers' {@code k8s:enc:} prefixes), not by the decoder's own code.
  */
 class KubeValuesTest {
-  /** A protobuf message built field by field. */
-  private static final class Msg {
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-
-    Msg varint(int field, long v) {
-      tag(field, 0);
-      raw(v);
-      return this;
-    }
-
-    Msg bytes(int field, byte[] b) {
-      tag(field, 2);
-      raw(b.length);
-      out.writeBytes(b);
-      return this;
-    }
-
-    Msg string(int field, String s) {
-      return bytes(field, s.getBytes(StandardCharsets.UTF_8));
-    }
-
-    Msg message(int field, Msg m) {
-      return bytes(field, m.bytes());
-    }
-
-    Msg fixed32(int field) {
-      tag(field, 5);
-      out.writeBytes(new byte[] {1, 2, 3, 4});
-      return this;
-    }
-
-    Msg fixed64(int field) {
-      tag(field, 1);
-      out.writeBytes(new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
-      return this;
-    }
-
-    Msg group(int field) {
-      tag(field, 3);
-      return this;
-    }
-
-    private void tag(int field, int wire) {
-      raw(((long) field << 3) | wire);
-    }
-
-    private void raw(long v) {
-      while ((v & ~0x7fL) != 0) {
-        out.write((int) ((v & 0x7f) | 0x80));
-        v >>>= 7;
-      }
-      out.write((int) v);
-    }
-
-    byte[] bytes() {
-      return out.toByteArray();
-    }
-  }
-
   private static final Instant CREATED = Instant.parse("2026-05-01T10:00:00.123456789Z");
 
   /** runtime.Unknown{typeMeta{apiVersion, kind}, raw, contentType} behind the magic. */
-  private static byte[] stored(String apiVersion, String kind, Msg object) {
-    return stored(new Msg().message(1, new Msg().string(1, apiVersion).string(2, kind)).message(2, object)
+  private static byte[] stored(String apiVersion, String kind, ProtoBytes object) {
+    return stored(new ProtoBytes().message(1, new ProtoBytes().string(1, apiVersion).string(2, kind)).message(2, object)
         .string(4, "application/vnd.kubernetes.protobuf"));
   }
 
-  private static byte[] stored(Msg unknown) {
-    byte[] body = unknown.bytes();
-    byte[] value = Arrays.copyOf(new byte[] {'k', '8', 's', 0}, 4 + body.length);
-    System.arraycopy(body, 0, value, 4, body.length);
-    return value;
+  private static byte[] stored(ProtoBytes unknown) {
+    return ProtoBytes.kubernetesStored(unknown);
   }
 
-  private static Msg serviceMeta() {
-    return new Msg()
+
+  private static ProtoBytes serviceMeta() {
+    return new ProtoBytes()
         .string(1, "web")
         .string(3, "shop")
         .string(5, "0b5e7c1e-8d7f-4f5a-9c43-3c4d9e2a1f00")
-        .message(8, new Msg().varint(1, CREATED.getEpochSecond()).varint(2, CREATED.getNano()))
-        .message(11, new Msg().string(1, "app").string(2, "web")) // labels: a map entry, skipped
-        .message(13, new Msg().string(1, "Deployment").string(3, "web").string(4, "owner-uid").string(5, "apps/v1")
+        .message(8, new ProtoBytes().varint(1, CREATED.getEpochSecond()).varint(2, CREATED.getNano()))
+        .message(11, new ProtoBytes().string(1, "app").string(2, "web")) // labels: a map entry, skipped
+        .message(13, new ProtoBytes().string(1, "Deployment").string(3, "web").string(4, "owner-uid").string(5, "apps/v1")
             .varint(6, 1).varint(7, 1))
-        .message(17, new Msg().string(1, "kubectl").string(2, "Apply")); // managedFields, skipped
+        .message(17, new ProtoBytes().string(1, "kubectl").string(2, "Apply")); // managedFields, skipped
   }
 
   @Test
   void a_protobuf_service_gives_its_type_and_metadata() {
-    Msg service = new Msg().message(1, serviceMeta()).message(2, new Msg().string(1, "ClusterIP"));
+    ProtoBytes service = new ProtoBytes().message(1, serviceMeta()).message(2, new ProtoBytes().string(1, "ClusterIP"));
     KubeValue v = KubeValues.decode(stored("v1", "Service", service));
     KubeValue.Decoded d = assertInstanceOf(KubeValue.Decoded.class, v);
     assertEquals("protobuf", d.encoding());
@@ -115,8 +54,8 @@ class KubeValuesTest {
 
   @Test
   void fields_of_every_wire_type_it_does_not_know_are_skipped() {
-    Msg meta = new Msg().fixed32(40).string(1, "cm").fixed64(41).varint(42, 300).string(3, "ns").string(43, "x");
-    Msg object = new Msg().fixed64(9).message(1, meta).fixed32(10);
+    ProtoBytes meta = new ProtoBytes().fixed32(40).string(1, "cm").fixed64(41).varint(42, 300).string(3, "ns").string(43, "x");
+    ProtoBytes object = new ProtoBytes().fixed64(9).message(1, meta).fixed32(10);
     KubeValue.Decoded d = assertInstanceOf(KubeValue.Decoded.class,
         KubeValues.decode(stored("v1", "ConfigMap", object)));
     assertEquals(new ObjectMetadata("v1", "ConfigMap", "ns", "cm", "", null, List.of()), d.metadata());
@@ -126,8 +65,8 @@ class KubeValuesTest {
   void a_cut_value_is_opaque_at_every_length_and_never_throws() {
     // the object's bytes last: every cut past the magic loses them or breaks a field (a cut between two top-level
     // fields of a longer envelope is a valid, shorter message: protobuf cannot tell)
-    byte[] whole = stored(new Msg().message(1, new Msg().string(1, "v1").string(2, "Service"))
-        .message(2, new Msg().message(1, serviceMeta())));
+    byte[] whole = stored(new ProtoBytes().message(1, new ProtoBytes().string(1, "v1").string(2, "Service"))
+        .message(2, new ProtoBytes().message(1, serviceMeta())));
     assertInstanceOf(KubeValue.Decoded.class, KubeValues.decode(whole));
     for (int n = 0; n < whole.length; n++) {
       assertInstanceOf(KubeValue.Opaque.class, KubeValues.decode(Arrays.copyOf(whole, n)), "cut at " + n);
@@ -139,9 +78,9 @@ class KubeValuesTest {
 
   @Test
   void group_wire_types_and_objects_without_metadata_are_opaque() {
-    Msg withGroup = new Msg().message(1, new Msg().string(1, "a").group(5));
+    ProtoBytes withGroup = new ProtoBytes().message(1, new ProtoBytes().string(1, "a").group(5));
     assertTrue(((KubeValue.Opaque) KubeValues.decode(stored("v1", "Pod", withGroup))).why().contains("wire type 3"));
-    Msg noMeta = new Msg().message(2, new Msg().string(1, "spec only"));
+    ProtoBytes noMeta = new ProtoBytes().message(2, new ProtoBytes().string(1, "spec only"));
     assertEquals(new KubeValue.Opaque("Pod object without ObjectMeta (field 1)"),
         KubeValues.decode(stored("v1", "Pod", noMeta)));
   }

@@ -1,0 +1,104 @@
+package dev.etcddr.snapshot;
+
+import dev.etcddr.bolt.BoltFile;
+import dev.etcddr.bolt.BoltWalk;
+import dev.etcddr.kube.KubeValue;
+import dev.etcddr.kube.KubeValues;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The keys a snapshot file holds at its revision, read from bbolt without etcd: bucket "key" is every revision in
+ * order ({@code be64(main) '_' be64(sub)}, a trailing {@code 't'} for a delete), so the last put of a key not
+ * deleted after it is the key's value, as {@code etcdctl get} would have answered at that revision. Only keys under
+ * the prefix are kept, each with its latest value: a narrow prefix keeps little in memory.
+ */
+public final class SnapshotKeys {
+  private static final ByteBuffer KEY_BUCKET = ByteBuffer.wrap("key".getBytes(StandardCharsets.US_ASCII))
+      .asReadOnlyBuffer();
+
+  private SnapshotKeys() {}
+
+  /** One live key: its revisions as etcd reports them, and the exact value bytes. */
+  public record StoredKey(byte[] key, long createRevision, long modRevision, long version, long lease,
+      byte[] value) {
+    public String keyText() {
+      return new String(key, StandardCharsets.UTF_8);
+    }
+
+    /** What the value is, as the apiserver stored it. */
+    public KubeValue decoded() {
+      return KubeValues.decode(value);
+    }
+  }
+
+  /** The live keys under {@code prefix} (empty: every key), in key order, and the snapshot's revision. */
+  public record Listing(Path file, long revision, List<StoredKey> keys) {}
+
+  public static Listing live(Path file, byte[] prefix) {
+    Map<byte[], StoredKey> live = new TreeMap<>(Arrays::compareUnsigned);
+    long[] revision = {0};
+    String[] problem = {null};
+    ByteBuffer wanted = ByteBuffer.wrap(prefix);
+    try (BoltFile db = SnapshotFiles.open(file)) {
+      BoltWalk.Report report = BoltWalk.walk(db, (name, isBucket) -> !isBucket || !name.equals(KEY_BUCKET.duplicate())
+          ? null : (k, v, sub) -> {
+            if (problem[0] != null || sub) {
+              return;
+            }
+            String bad = SnapshotScan.revisionKeyProblem(k);
+            KeyValueField.Fields kv = bad == null ? KeyValueField.read(v) : null;
+            if (kv == null) {
+              problem[0] = "revision key " + SnapshotScan.hex(k) + (bad != null ? ": " + bad
+                  : ": its value is not an mvccpb.KeyValue");
+              return;
+            }
+            revision[0] = k.duplicate().order(ByteOrder.BIG_ENDIAN).getLong(k.position());
+            if (!startsWith(kv.key(), wanted)) {
+              return;
+            }
+            byte[] key = bytes(kv.key());
+            if (k.remaining() == 18 && k.get(k.position() + 17) == 't') {
+              live.remove(key);
+            } else {
+              live.put(key, new StoredKey(key, kv.createRevision(), kv.modRevision(), kv.version(), kv.lease(),
+                  bytes(kv.value())));
+            }
+          });
+      if (!report.sound()) {
+        String first = !report.metaProblems().isEmpty() ? report.metaProblems().get(0)
+            : report.problems().isEmpty() ? "damaged" : report.problems().get(0);
+        throw new SnapshotIntegrityException(file + ": cannot list its keys, the bbolt file is damaged: " + first
+            + " (snapshot verify says more)");
+      }
+      Optional.ofNullable(problem[0]).ifPresent(p -> {
+        throw new SnapshotIntegrityException(file + ": cannot list its keys, " + p + " (snapshot verify says more)");
+      });
+    } catch (IOException e) {
+      throw new InputFileException(file + ": cannot be read: " + e.getMessage());
+    }
+    return new Listing(file, revision[0], List.copyOf(new ArrayList<>(live.values())));
+  }
+
+  private static boolean startsWith(ByteBuffer key, ByteBuffer prefix) {
+    if (key.remaining() < prefix.remaining()) {
+      return false;
+    }
+    return key.duplicate().limit(key.position() + prefix.remaining()).equals(prefix.duplicate());
+  }
+
+  private static byte[] bytes(ByteBuffer b) {
+    byte[] out = new byte[b.remaining()];
+    b.duplicate().get(out);
+    return out;
+  }
+}
