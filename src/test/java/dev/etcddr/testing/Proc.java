@@ -35,8 +35,9 @@ public final class Proc {
     }
     String playbook = argv.stream().filter(a -> a.endsWith(".yml")).map(a -> Path.of(a).getFileName().toString())
         .findFirst().orElse("?");
+    // the outermost IT frame: the test method's class, not a base class it calls
     String caller = StackWalker.getInstance().walk(frames -> frames.map(StackWalker.StackFrame::getClassName)
-        .filter(c -> c.startsWith("dev.etcddr.it.")).findFirst().orElse("?"));
+        .filter(c -> c.startsWith("dev.etcddr.it.")).reduce((inner, outer) -> outer).orElse("?"));
     System.out.printf("[play] %s %s %.1f s exit %d%n", caller.substring(caller.lastIndexOf('.') + 1), playbook,
         (System.nanoTime() - startedNanos) / 1e9, exit);
   }
