@@ -27,7 +27,8 @@ final class CommandTree {
         SnapshotVerifyCommand.class, SnapshotRestoreCommand.class, SnapshotDrillCommand.class,
         SnapshotPushCommand.class, SnapshotListCommand.class, SnapshotLatestCommand.class,
         SnapshotPruneCommand.class, SnapshotPullCommand.class, SnapshotAttachBundlesCommand.class,
-        SnapshotPackCommand.class, SnapshotUnpackCommand.class, SnapshotLsCommand.class, SnapshotGetCommand.class));
+        SnapshotPackCommand.class, SnapshotUnpackCommand.class, SnapshotLsCommand.class, SnapshotGetCommand.class,
+        SnapshotDiffCommand.class));
     GROUPS.put(ClusterCommand.class, List.of(ClusterHealthCommand.class));
     GROUPS.put(MemberCommand.class, List.of(MemberAddLearnerCommand.class, MemberPromoteCommand.class,
         MemberRemoveCommand.class));

@@ -61,7 +61,7 @@ final class KeyListPrinter {
   }
 
   /** "Service shop/web uid=..." or "encrypted aescbc/v1 key key1" or "opaque (why)". */
-  private static String what(KeyView k) {
+  static String what(KeyView k) {
     return switch (k.encoding()) {
       case "encrypted" -> "encrypted " + k.encryptionProvider() + "/" + k.encryptionVersion() + " key "
           + k.encryptionKey();

@@ -213,6 +213,17 @@ public final class EtcdEndpoint implements AutoCloseable {
 
   /** As above, with each key's lease: a keys-only range still carries it. */
   public long forEachKey(byte[] prefix, int pageSize, long atRevision, KeyVisitor visitor) {
+    return forEachKeyRevision(prefix, pageSize, atRevision, (key, create, mod, lease) -> visitor.visit(key, lease));
+  }
+
+  /** A key with the revisions a keys-only range still carries: created at, last written at, its lease. */
+  @FunctionalInterface
+  public interface KeyRevisionVisitor {
+    void visit(ByteBuffer key, long createRevision, long modRevision, long lease);
+  }
+
+  /** As above, with each key's create and mod revision (what tells a key rewritten or recreated since). */
+  public long forEachKeyRevision(byte[] prefix, int pageSize, long atRevision, KeyRevisionVisitor visitor) {
     // etcd refuses an empty key; "\0" up to "\0" is its way of saying "every key" (as etcdctl --prefix "").
     byte[] start = prefix.length == 0 ? new byte[] {0} : prefix;
     ByteSequence end = ByteSequence.from(prefix.length == 0 ? new byte[] {0} : prefixEnd(prefix));
@@ -228,7 +239,8 @@ public final class EtcdEndpoint implements AutoCloseable {
       }
       List<KeyValue> kvs = page.getKvs();
       for (KeyValue kv : kvs) {
-        visitor.visit(ByteBuffer.wrap(kv.getKey().getBytes()), kv.getLease());
+        visitor.visit(ByteBuffer.wrap(kv.getKey().getBytes()), kv.getCreateRevision(), kv.getModRevision(),
+            kv.getLease());
       }
       if (!page.isMore() || kvs.isEmpty()) {
         return revision;

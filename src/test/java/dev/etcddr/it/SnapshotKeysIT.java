@@ -24,7 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code snapshot ls} and {@code snapshot get} on a snapshot etcdctl saved from a real etcd 3.5, written through
  * etcdctl with values encoded here (protobuf as the apiserver stores it, JSON, an encrypted prefix): the keys and
- * revisions must be what {@code etcdctl get --prefix} answered just before the save, the bytes what was put.
+ * revisions must be what {@code etcdctl get --prefix} answered just before the save, the bytes what was put; and
+ * {@code snapshot diff} against the cluster changed since must say what comparing etcdctl's answers before and after
+ * says.
  */
 class SnapshotKeysIT {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -116,6 +118,54 @@ class SnapshotKeysIT {
       String err = Files.readString(dir.resolve("jar.err"));
       assertTrue(err.contains("holds no key /registry/services/specs/shop/db"), err);
       assertEquals(0, Files.size(gone));
+
+      // after the backup: web deleted, one service created, the CronTab rewritten, the Secret deleted and recreated
+      assertEquals(0, c.etcdctl(c.member(0), "del", "/registry/services/specs/shop/web").exitCode());
+      put("/registry/services/specs/shop/new", service("new", "uid-new"));
+      put("/registry/stable.example.com/crontabs/ops/nightly", "{\"kind\":\"CronTab\",\"metadata\":{}}"
+          .getBytes(StandardCharsets.UTF_8));
+      assertEquals(0, c.etcdctl(c.member(0), "del", "/registry/secrets/shop/token").exitCode());
+      put("/registry/secrets/shop/token", "k8s:enc:aescbc:v1:key2:x".getBytes(StandardCharsets.US_ASCII));
+      JsonNode after = JSON.readTree(c.etcdctl(c.member(0), "get", "/registry/", "--prefix", "-w", "json")
+          .requireSuccess().stdout());
+      Map<String, long[]> before = revisions(reference);
+      Map<String, long[]> now = revisions(after);
+      List<String> expectGone = before.keySet().stream().filter(k -> !now.containsKey(k)).toList();
+      List<String> expectNew = now.keySet().stream().filter(k -> !before.containsKey(k)).toList();
+      List<String> expectChanged = before.keySet().stream().filter(now::containsKey)
+          .filter(k -> before.get(k)[1] != now.get(k)[1])
+          .map(k -> k + (before.get(k)[0] != now.get(k)[0] ? " recreated" : "")).toList();
+      assertEquals(List.of("/registry/services/specs/shop/web"), expectGone, "the test's own story");
+
+      Path diff = dir.resolve("diff.json");
+      assertEquals(0, jar(diff, "snapshot", "diff", snapshot.toString(), "--prefix", "/registry/", "--manifest",
+          c.member(0).manifest().toString(), "-o", "json").waitFor(), Files.readString(dir.resolve("jar.err")));
+      JsonNode d = JSON.readTree(diff.toFile());
+      assertEquals(expectGone, keys(d.path("only_in_snapshot")));
+      assertEquals(expectNew, keys(d.path("only_live")));
+      List<String> changed = new ArrayList<>();
+      d.path("changed").forEach(x -> changed.add(x.path("key").asText() + (x.path("recreated").asBoolean()
+          ? " recreated" : "")));
+      assertEquals(expectChanged, changed);
+      assertEquals(before.size() - expectGone.size() - expectChanged.size(), d.path("unchanged").asLong());
+      assertEquals(after.path("header").path("revision").asLong(), d.path("live_revision").asLong());
+      assertEquals("Service", d.path("only_in_snapshot").get(0).path("kind").asText());
     }
+  }
+
+  /** key → {create_revision, mod_revision}, from etcdctl get -w json, in key order. */
+  private static Map<String, long[]> revisions(JsonNode etcdctlGet) {
+    Map<String, long[]> m = new TreeMap<>();
+    for (JsonNode kv : etcdctlGet.path("kvs")) {
+      m.put(new String(Base64.getDecoder().decode(kv.path("key").asText()), StandardCharsets.UTF_8),
+          new long[] {kv.path("create_revision").asLong(), kv.path("mod_revision").asLong()});
+    }
+    return m;
+  }
+
+  private static List<String> keys(JsonNode array) {
+    List<String> keys = new ArrayList<>();
+    array.forEach(k -> keys.add(k.path("key").asText()));
+    return keys;
   }
 }
