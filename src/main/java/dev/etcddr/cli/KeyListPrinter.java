@@ -52,7 +52,8 @@ final class KeyListPrinter {
     for (KeyView k : views) {
       out.println(k.key() + "  " + what(k) + "  mod_revision=" + k.modRevision());
     }
-    out.println(views.size() + " keys at revision " + listing.revision() + " in " + listing.file());
+    out.println(views.size() + (views.size() == 1 ? " key" : " keys") + " at revision " + listing.revision() + " in "
+        + listing.file());
   }
 
   static void printGet(SnapshotKeys.Listing listing, SnapshotKeys.StoredKey key, PrintWriter out) {
