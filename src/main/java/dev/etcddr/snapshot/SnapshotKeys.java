@@ -23,9 +23,6 @@ import java.util.TreeMap;
  * the prefix are kept, each with its latest value: a narrow prefix keeps little in memory.
  */
 public final class SnapshotKeys {
-  private static final ByteBuffer KEY_BUCKET = ByteBuffer.wrap("key".getBytes(StandardCharsets.US_ASCII))
-      .asReadOnlyBuffer();
-
   private SnapshotKeys() {}
 
   /** One live key: its revisions as etcd reports them, and the exact value bytes. */
@@ -50,8 +47,8 @@ public final class SnapshotKeys {
     String[] problem = {null};
     ByteBuffer wanted = ByteBuffer.wrap(prefix);
     try (BoltFile db = SnapshotFiles.open(file)) {
-      BoltWalk.Report report = BoltWalk.walk(db, (name, isBucket) -> !isBucket || !name.equals(KEY_BUCKET.duplicate())
-          ? null : (k, v, sub) -> {
+      BoltWalk.Report report = BoltWalk.walk(db, (name, isBucket) -> !isBucket
+          || !name.equals(SnapshotScan.KEY_BUCKET.duplicate()) ? null : (k, v, sub) -> {
             if (problem[0] != null || sub) {
               return;
             }
@@ -67,7 +64,7 @@ public final class SnapshotKeys {
               return;
             }
             byte[] key = bytes(kv.key());
-            if (k.remaining() == 18 && k.get(k.position() + 17) == 't') {
+            if (SnapshotScan.isTombstone(k)) {
               live.remove(key);
             } else {
               live.put(key, new StoredKey(key, kv.createRevision(), kv.modRevision(), kv.version(), kv.lease(),

@@ -48,7 +48,7 @@ public final class SnapshotScan {
   private static final ByteBuffer EMPTY = ByteBuffer.allocate(0).asReadOnlyBuffer();
   private static final ByteBuffer CLUSTER_VERSION_KEY = ByteBuffer.wrap("clusterVersion".getBytes(
       StandardCharsets.US_ASCII)).asReadOnlyBuffer();
-  private static final ByteBuffer KEY_BUCKET = ByteBuffer.wrap("key".getBytes(StandardCharsets.US_ASCII))
+  static final ByteBuffer KEY_BUCKET = ByteBuffer.wrap("key".getBytes(StandardCharsets.US_ASCII))
       .asReadOnlyBuffer();
 
   private SnapshotScan() {}
@@ -163,7 +163,7 @@ public final class SnapshotScan {
     if (userKey == null) {
       return "cannot unmarshal the value of revision key " + hex(k) + " as an mvccpb.KeyValue";
     }
-    if (k.remaining() == 18 && k.get(k.position() + 17) == 't') {
+    if (isTombstone(k)) {
       live.remove(userKey);
     } else if (groups.isPresent()) {
       live.add(userKey, tags.of(groups.get().groupOf(userKey), KeyValueField.lease(v) != 0));
@@ -235,6 +235,11 @@ public final class SnapshotScan {
       }
       return counts;
     }
+  }
+
+  /** A revision key that records a delete: 18 bytes, the last 't' (3.6 reads any other 18th byte as a put). */
+  static boolean isTombstone(ByteBuffer revisionKey) {
+    return revisionKey.remaining() == 18 && revisionKey.get(revisionKey.position() + 17) == 't';
   }
 
   /** {@code be64(main) '_' be64(sub)}, plus {@code 't'} for a tombstone; revisions are never negative. */
