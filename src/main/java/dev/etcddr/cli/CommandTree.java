@@ -28,7 +28,7 @@ final class CommandTree {
         SnapshotPushCommand.class, SnapshotListCommand.class, SnapshotLatestCommand.class,
         SnapshotPruneCommand.class, SnapshotPullCommand.class, SnapshotAttachBundlesCommand.class,
         SnapshotPackCommand.class, SnapshotUnpackCommand.class, SnapshotLsCommand.class, SnapshotGetCommand.class,
-        SnapshotDiffCommand.class));
+        SnapshotDiffCommand.class, SnapshotUndeleteCommand.class));
     GROUPS.put(ClusterCommand.class, List.of(ClusterHealthCommand.class));
     GROUPS.put(MemberCommand.class, List.of(MemberAddLearnerCommand.class, MemberPromoteCommand.class,
         MemberRemoveCommand.class));

@@ -15,6 +15,7 @@ import dev.etcddr.snapshot.InputFileException;
 import dev.etcddr.snapshot.OutputRefusedException;
 import dev.etcddr.snapshot.SnapshotIntegrityException;
 import dev.etcddr.tls.TlsException;
+import dev.etcddr.undelete.UndeleteRequestException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -46,7 +47,7 @@ public final class ExitCodes {
     if (outOfMemory(e)) {
       return new Failure(OUT_OF_MEMORY, "out_of_memory");
     }
-    if (e instanceof picocli.CommandLine.ParameterException) {
+    if (e instanceof picocli.CommandLine.ParameterException || e instanceof UndeleteRequestException) {
       return new Failure(USAGE, "usage");
     }
     if (e instanceof ManifestException) {

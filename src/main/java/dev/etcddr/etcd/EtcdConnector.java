@@ -7,8 +7,11 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 
 /**
  * Opens {@link EtcdEndpoint}s. Starting the gRPC stack (Vert.x, Netty, BoringSSL) costs most of a second in a fresh
@@ -49,6 +52,26 @@ public final class EtcdConnector implements AutoCloseable {
       }
     }
     return EtcdEndpoint.open(endpoint, tls, timeout, clock, vertx);
+  }
+
+  /**
+   * Runs {@code step} through the first of {@code endpoints} that answers it: a member that is down, or that the
+   * step finds unfit by throwing {@link EtcdUnavailableException}, is passed over, and when none is left every
+   * endpoint is named with why.
+   *
+   * @param what what was asked, for the message when no endpoint answered
+   */
+  public <T> T throughFirst(List<String> endpoints, ClientTls tls, Duration timeout, String what,
+      Function<EtcdEndpoint, T> step) {
+    List<String> tried = new ArrayList<>();
+    for (String endpoint : endpoints) {
+      try (EtcdEndpoint member = open(endpoint, tls, timeout)) {
+        return step.apply(member);
+      } catch (EtcdUnavailableException e) {
+        tried.add(endpoint + ": " + e.getMessage());
+      }
+    }
+    throw new EtcdUnavailableException("no endpoint answered " + what + ": " + String.join("; ", tried));
   }
 
   /**

@@ -112,6 +112,11 @@ public final class EtcdEndpoint implements AutoCloseable {
     return endpoint;
   }
 
+  /** For {@link EtcdKeyWriter}: the key-value API of this member's client. */
+  io.etcd.jetcd.KV kv() {
+    return client.getKVClient();
+  }
+
   private static URI parse(String endpoint) {
     String like = " (a URL like https://10.0.0.1:2379 or https://[fd00::11]:2379)";
     URI uri;

@@ -11,8 +11,11 @@ import java.util.Optional;
  * @param manifest the file read
  * @param advertiseAddress the flag's value, or empty when the manifest has none
  * @param securePort the flag's value, or empty when the manifest has none
+ * @param encryptionProviderConfig {@code --encryption-provider-config}: the EncryptionConfiguration whose keys the
+ *     apiserver reads encrypted values with, or empty when it encrypts nothing
  */
-public record ApiserverManifest(Path manifest, Optional<String> advertiseAddress, Optional<Integer> securePort) {
+public record ApiserverManifest(Path manifest, Optional<String> advertiseAddress, Optional<Integer> securePort,
+    Optional<Path> encryptionProviderConfig) {
   public static final Path DEFAULT_PATH = Path.of("/etc/kubernetes/manifests/kube-apiserver.yaml");
 
   /**

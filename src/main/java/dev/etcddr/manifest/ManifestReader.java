@@ -137,7 +137,8 @@ public final class ManifestReader {
             && Integer.parseInt(port.get()) <= 65535)) {
           throw new ManifestException(path, "--secure-port '" + port.get() + "' is not a port number (1-65535)");
         }
-        return new ApiserverManifest(path, address, port.map(Integer::parseInt));
+        return new ApiserverManifest(path, address, port.map(Integer::parseInt),
+            nonBlank(flags, "encryption-provider-config").map(Path::of));
       }
     }
     throw new ManifestException(path, "has no container named kube-apiserver");

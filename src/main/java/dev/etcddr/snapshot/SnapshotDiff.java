@@ -4,7 +4,6 @@ import dev.etcddr.access.AccessOptions;
 import dev.etcddr.access.EtcdAccess;
 import dev.etcddr.etcd.EtcdConnector;
 import dev.etcddr.etcd.EtcdEndpoint;
-import dev.etcddr.etcd.EtcdUnavailableException;
 import dev.etcddr.manifest.ManifestReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -38,17 +37,10 @@ public final class SnapshotDiff {
   public static Result diff(Path file, byte[] prefix, AccessOptions options, Clock clock) {
     SnapshotKeys.Listing snapshot = SnapshotKeys.live(file, prefix);
     EtcdAccess access = EtcdAccess.resolve(options, new ManifestReader(), clock);
-    List<String> refusals = new ArrayList<>();
     try (EtcdConnector connector = EtcdConnector.start(clock)) {
-      for (String endpoint : access.endpoints()) {
-        try (EtcdEndpoint member = connector.open(endpoint, access.tls(), access.timeout())) {
-          return compare(snapshot, member, prefix);
-        } catch (EtcdUnavailableException e) {
-          refusals.add(endpoint + ": " + e.getMessage());
-        }
-      }
+      return connector.throughFirst(access.endpoints(), access.tls(), access.timeout(), "the key range",
+          member -> compare(snapshot, member, prefix));
     }
-    throw new EtcdUnavailableException("no endpoint answered the key range: " + String.join("; ", refusals));
   }
 
   private static Result compare(SnapshotKeys.Listing snapshot, EtcdEndpoint member, byte[] prefix) {

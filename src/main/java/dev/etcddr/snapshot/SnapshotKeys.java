@@ -11,9 +11,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -42,10 +44,66 @@ public final class SnapshotKeys {
   public record Listing(Path file, long revision, List<StoredKey> keys) {}
 
   public static Listing live(Path file, byte[] prefix) {
+    ByteBuffer wanted = ByteBuffer.wrap(prefix);
+    return live(file, key -> startsWith(key, wanted));
+  }
+
+  /** The live keys among {@code keys} (those the snapshot does not hold are absent from the listing). */
+  public static Listing live(Path file, Set<String> keys) {
+    Set<ByteBuffer> wanted = new java.util.HashSet<>();
+    keys.forEach(k -> wanted.add(ByteBuffer.wrap(k.getBytes(StandardCharsets.UTF_8))));
+    return live(file, wanted::contains);
+  }
+
+  private static Listing live(Path file, java.util.function.Predicate<ByteBuffer> wanted) {
     Map<byte[], StoredKey> live = new TreeMap<>(Arrays::compareUnsigned);
+    long revision = scan(file, (tombstone, kv) -> {
+      if (!wanted.test(kv.key())) {
+        return;
+      }
+      byte[] key = bytes(kv.key());
+      if (tombstone) {
+        live.remove(key);
+      } else {
+        live.put(key, stored(key, kv));
+      }
+    });
+    return new Listing(file, revision, List.copyOf(new ArrayList<>(live.values())));
+  }
+
+  /**
+   * The live objects, anywhere in the snapshot, whose metadata.uid is one of {@code uids}: how an undelete finds
+   * the owners its objects name (an owner reference gives kind, name and uid, not a key). Only the keys that
+   * currently hold a wanted uid are kept, so memory stays small whatever the snapshot's size.
+   */
+  public static Map<String, StoredKey> liveByUid(Path file, Set<String> uids) {
+    Map<byte[], StoredKey> found = new TreeMap<>(Arrays::compareUnsigned);
+    if (uids.isEmpty()) {
+      return Map.of();
+    }
+    scan(file, (tombstone, kv) -> {
+      byte[] key = bytes(kv.key());
+      KubeValue value = tombstone ? null : KubeValues.decode(bytes(kv.value()));
+      if (value instanceof KubeValue.Decoded d && uids.contains(d.metadata().uid())) {
+        found.put(key, stored(key, kv));
+      } else {
+        found.remove(key);
+      }
+    });
+    Map<String, StoredKey> byUid = new HashMap<>();
+    found.values().forEach(k -> byUid.put(((KubeValue.Decoded) k.decoded()).metadata().uid(), k));
+    return byUid;
+  }
+
+  /** Each revision of the key bucket in order: a delete, or a put and its KeyValue. */
+  private interface RevisionVisitor {
+    void visit(boolean tombstone, KeyValueField.Fields kv);
+  }
+
+  /** Walks every revision, refusing a damaged file or revision; returns the last revision (the snapshot's). */
+  private static long scan(Path file, RevisionVisitor visitor) {
     long[] revision = {0};
     String[] problem = {null};
-    ByteBuffer wanted = ByteBuffer.wrap(prefix);
     try (BoltFile db = SnapshotFiles.open(file)) {
       BoltWalk.Report report = BoltWalk.walk(db, (name, isBucket) -> !isBucket
           || !name.equals(SnapshotScan.KEY_BUCKET.duplicate()) ? null : (k, v, sub) -> {
@@ -60,16 +118,7 @@ public final class SnapshotKeys {
               return;
             }
             revision[0] = k.duplicate().order(ByteOrder.BIG_ENDIAN).getLong(k.position());
-            if (!startsWith(kv.key(), wanted)) {
-              return;
-            }
-            byte[] key = bytes(kv.key());
-            if (SnapshotScan.isTombstone(k)) {
-              live.remove(key);
-            } else {
-              live.put(key, new StoredKey(key, kv.createRevision(), kv.modRevision(), kv.version(), kv.lease(),
-                  bytes(kv.value())));
-            }
+            visitor.visit(SnapshotScan.isTombstone(k), kv);
           });
       if (!report.sound()) {
         String first = !report.metaProblems().isEmpty() ? report.metaProblems().get(0)
@@ -83,7 +132,11 @@ public final class SnapshotKeys {
     } catch (IOException e) {
       throw new InputFileException(file + ": cannot be read: " + e.getMessage());
     }
-    return new Listing(file, revision[0], List.copyOf(new ArrayList<>(live.values())));
+    return revision[0];
+  }
+
+  private static StoredKey stored(byte[] key, KeyValueField.Fields kv) {
+    return new StoredKey(key, kv.createRevision(), kv.modRevision(), kv.version(), kv.lease(), bytes(kv.value()));
   }
 
   private static boolean startsWith(ByteBuffer key, ByteBuffer prefix) {
