@@ -66,9 +66,10 @@ final class UndeletePrinter {
     }
     out.println("held back: " + held.size());
     held.forEach(h -> out.println("  " + h.key() + "  " + h.reason() + ": " + h.detail()));
-    out.println("left alone, present live: " + present.size());
-    present.forEach(p -> out.println("  " + p.key() + "  " + (p.recreated() ? "recreated since"
-        : p.unchanged() ? "unchanged" : "written since")));
+    out.println("left alone, present live: " + present.size() + " (" + present.stream().filter(PresentView::unchanged)
+        .count() + " unchanged since the snapshot; the others:)");
+    present.stream().filter(p -> !p.unchanged()).forEach(p -> out.println("  " + p.key() + "  " + (p.recreated()
+        ? "recreated since (another object under the name)" : "written since")));
     out.println("snapshot " + r.file() + " at revision " + r.snapshotRevision() + "; " + r.endpoint()
         + " at revision " + r.liveRevision());
   }

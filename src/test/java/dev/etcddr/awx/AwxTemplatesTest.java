@@ -199,8 +199,14 @@ class AwxTemplatesTest {
     JsonNode common = awx.vars().path("etcd_dr_awx_common_vars");
     assertTrue(common.path("ansible_host_key_checking").isBoolean() && common.path("ansible_host_key_checking")
         .asBoolean(), common.toString());
-    for (String playbook : List.of("backup.yml", "restore.yml", "rollback.yml", "drill.yml")) {
-      JsonNode plays = VariableReferences.readYaml(ROOT.resolve("playbooks/" + playbook));
+    List<Path> playbooks;
+    try (Stream<Path> s = Files.list(ROOT.resolve("playbooks"))) {
+      playbooks = s.filter(p -> p.toString().endsWith(".yml")).sorted().toList();
+    }
+    assertTrue(playbooks.size() >= 6, playbooks.toString());
+    for (Path file : playbooks) {
+      String playbook = file.getFileName().toString();
+      JsonNode plays = VariableReferences.readYaml(file);
       for (JsonNode play : plays) {
         if (!play.path("hosts").asText().equals("localhost")) {
           assertTrue(play.path("vars").path("ansible_host_key_checking").asBoolean(false),

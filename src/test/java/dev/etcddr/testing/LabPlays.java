@@ -15,13 +15,13 @@ import java.util.regex.Pattern;
  * shaded jar and a controller store of the test's own. Shared by the playbook ITs so each says only its story.
  */
 public final class LabPlays {
-  /** Keys the lab's apiserver stand-ins write on their own: heartbeats and endpoint leases. */
   /**
    * Extra vars that install the jar in each host's own /var/lib: the default, /usr/local/lib, is the machine's,
    * shared by every lab running beside this one, whose plays may install another build there.
    */
   public static final List<String> OWN_JAR = List.of("-e", "etcd_dr_install_dir=/var/lib/etcd-dr/jar");
 
+  /** Keys the lab's apiserver stand-ins write on their own: heartbeats and endpoint leases. */
   public static final List<String> STAND_IN_PREFIXES = List.of("/registry/lab/heartbeats/", "/registry/masterleases/");
 
   private final Lab lab;
