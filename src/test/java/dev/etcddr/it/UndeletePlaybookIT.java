@@ -29,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  * several services and a namespace's configmaps deleted, new objects made, one deleted name made again, a pod
  * whose owner is gone. `--check` lists exactly the deleted keys not made again (the orphan held back, with why);
  * the real run brings back exactly those with the bytes they had at the snapshot's revision (etcdctl get --rev),
- * touches nothing written after the backup, never restarts an apiserver; a second run writes nothing.
+ * touches nothing written after the backup, never restarts an apiserver; a second run writes nothing. Before the
+ * first backup, check mode needs no jar for backup.yml and names the missing jar for undelete.yml.
  */
 class UndeletePlaybookIT {
   private static final String NET = "127.0.49";
@@ -86,6 +87,15 @@ class UndeletePlaybookIT {
       etcd.etcdctl("put", orphan, "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"orphan-1\","
           + "\"namespace\":\"web\",\"uid\":\"uid-orphan\",\"ownerReferences\":[{\"apiVersion\":\"apps/v1\",\"kind\":"
           + "\"ReplicaSet\",\"name\":\"gone\",\"uid\":\"uid-rs-gone\",\"controller\":true}]}}").requireSuccess();
+      // a fresh cluster: backup.yml --check needs no jar; a plan that runs the jar says how to get one
+      Proc.Result firstCheck = plays.play("playbooks/backup.yml", "--check", "-e",
+          "etcd_dr_install_dir=/var/lib/etcd-dr/jar");
+      assertEquals(0, firstCheck.exitCode(), firstCheck.stdout() + firstCheck.stderr());
+      Proc.Result noJar = plays.play("playbooks/undelete.yml", "--check", "-e", "etcd_dr_undelete_prefix=/registry/",
+          "-e", "etcd_dr_install_dir=/var/lib/etcd-dr/jar");
+      assertEquals(2, noJar.exitCode(), noJar.stdout() + noJar.stderr());
+      assertTrue(noJar.stdout().contains("/var/lib/etcd-dr/jar/etcd-dr.jar is not on cp1: check mode installs"
+          + " nothing"), noJar.stdout());
       Proc.Result backup = plays.play("playbooks/backup.yml", LabPlays.OWN_JAR.toArray(String[]::new));
       assertEquals(0, backup.exitCode(), backup.stdout() + backup.stderr());
       Path snapshot = plays.newestSnapshot();
