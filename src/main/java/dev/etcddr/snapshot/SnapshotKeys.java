@@ -12,11 +12,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 
 /**
  * The keys a snapshot file holds at its revision, read from bbolt without etcd: bucket "key" is every revision in
@@ -50,12 +52,12 @@ public final class SnapshotKeys {
 
   /** The live keys among {@code keys} (those the snapshot does not hold are absent from the listing). */
   public static Listing live(Path file, Set<String> keys) {
-    Set<ByteBuffer> wanted = new java.util.HashSet<>();
+    Set<ByteBuffer> wanted = new HashSet<>();
     keys.forEach(k -> wanted.add(ByteBuffer.wrap(k.getBytes(StandardCharsets.UTF_8))));
     return live(file, wanted::contains);
   }
 
-  private static Listing live(Path file, java.util.function.Predicate<ByteBuffer> wanted) {
+  private static Listing live(Path file, Predicate<ByteBuffer> wanted) {
     Map<byte[], StoredKey> live = new TreeMap<>(Arrays::compareUnsigned);
     long revision = scan(file, (tombstone, kv) -> {
       if (!wanted.test(kv.key())) {

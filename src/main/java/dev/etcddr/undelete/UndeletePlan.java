@@ -6,7 +6,6 @@ import dev.etcddr.kube.OwnerReference;
 import dev.etcddr.snapshot.SnapshotKeys.StoredKey;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -117,11 +116,10 @@ public final class UndeletePlan {
         }
       }
     }
-    List<Write> out = new ArrayList<>();
-    Set<String> heldKeys = new HashSet<>(held.keySet());
-    writes.values().stream().filter(w -> writeHeld || !heldKeys.contains(w.key().keyText())).forEach(out::add);
+    List<Write> out = writes.values().stream().filter(w -> writeHeld || !held.containsKey(w.key().keyText()))
+        .toList();
     List<Held> heldInKeyOrder = writes.keySet().stream().filter(held::containsKey).map(held::get).toList();
-    return new Plan(List.copyOf(out), List.copyOf(present), heldInKeyOrder);
+    return new Plan(out, List.copyOf(present), heldInKeyOrder);
   }
 
   private static Optional<String> ownerProblem(OwnerReference o, Map<String, StoredKey> comingBack,

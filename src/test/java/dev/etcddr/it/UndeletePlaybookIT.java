@@ -68,7 +68,7 @@ class UndeletePlaybookIT {
     return out;
   }
 
-  private static JsonNode onlyReport(Path dir) throws Exception {
+  private static JsonNode newestReport(Path dir) throws Exception {
     try (Stream<Path> s = Files.list(dir)) {
       List<Path> reports = s.sorted().toList();
       return JSON.readTree(reports.get(reports.size() - 1).toFile());
@@ -139,7 +139,7 @@ class UndeletePlaybookIT {
       Proc.Result real = plays.play("playbooks/undelete.yml", "-e", "etcd_dr_undelete_prefix=/registry/",
           "-e", "etcd_dr_install_dir=/var/lib/etcd-dr/jar");
       assertEquals(0, real.exitCode(), real.stdout() + real.stderr());
-      JsonNode report = onlyReport(reports);
+      JsonNode report = newestReport(reports);
       List<String> written = new ArrayList<>();
       report.path("written").forEach(w -> written.add(w.path("key").asText()));
       assertEquals(expected, written);
