@@ -39,7 +39,7 @@ final class CommandTree {
   /** Adds to {@code root} the branch {@code args} names, or every branch. */
   static void add(CommandLine root, String[] args) {
     if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
-      return; // what the plays run to prove the class-data archive: no command is needed to print the version
+      return; // no command is needed to print the version
     }
     if (args.length >= 2) {
       for (Map.Entry<Class<?>, List<Class<?>>> group : GROUPS.entrySet()) {
