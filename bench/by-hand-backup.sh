@@ -11,24 +11,22 @@
 # host's certificates: that is what the play adds, and what this benchmark weighs.
 # Prints one JSON line: the seconds of each step and the whole.
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 inventory=$1
 dest=$2
 bin=/opt/etcd-dr/etcd-3.5.16/usr/bin
-state=$(dirname "$inventory")
-key=$(sed -n 's/^ansible_ssh_private_key_file=//p' "$inventory")
-port=$(sed -n 's/^ansible_port=//p' "$inventory")
-common=(-o BatchMode=yes -o StrictHostKeyChecking=yes -o "UserKnownHostsFile=$state/ssh/known_hosts" -i "$key")
-ip=$(sed -n 's/^[A-Za-z0-9-]* ansible_host=\([0-9.]*\)$/\1/p' "$inventory" | head -1)
+lab_ssh "$inventory"
+ip=${hosts[0]#*=}
 pki=/etc/kubernetes/pki
 now() { date +%s.%N; }
 mkdir -p "$dest"
 t0=$(now)
-ssh "${common[@]}" -p "${port:-22}" "root@$ip" "ETCDCTL_API=3 $bin/etcdctl --endpoints https://$ip:2379 \
+ssh "${ssh_opts[@]}" "root@$ip" "ETCDCTL_API=3 $bin/etcdctl --endpoints https://$ip:2379 \
   --cacert $pki/etcd/ca.crt --cert $pki/apiserver-etcd-client.crt --key $pki/apiserver-etcd-client.key \
   --command-timeout 120s snapshot save /root/by-hand-backup.db >/dev/null 2>&1"
 t1=$(now)
-scp -q "${common[@]}" -P "${port:-22}" "root@$ip:/root/by-hand-backup.db" "$dest/etcd-by-hand.db"
-ssh "${common[@]}" -p "${port:-22}" "root@$ip" "rm -f /root/by-hand-backup.db"
+scp -q "${common[@]}" -P "$port" "root@$ip:/root/by-hand-backup.db" "$dest/etcd-by-hand.db"
+ssh "${ssh_opts[@]}" "root@$ip" "rm -f /root/by-hand-backup.db"
 t2=$(now)
 /usr/bin/python3 -c '
 import json, sys

@@ -18,15 +18,11 @@
 # back but the old dir: that is what the play adds, and what this benchmark weighs.
 # Prints one JSON line: the seconds of each step and start -> apiservers ready.
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 inventory=$1
 snapshot=$2
 bin=/opt/etcd-dr/etcd-3.5.16/usr/bin
-state=$(dirname "$inventory")
-key=$(sed -n 's/^ansible_ssh_private_key_file=//p' "$inventory")
-port=$(sed -n 's/^ansible_port=//p' "$inventory")
-common=(-o BatchMode=yes -o StrictHostKeyChecking=yes -o "UserKnownHostsFile=$state/ssh/known_hosts" -i "$key")
-ssh_opts=("${common[@]}" -p "${port:-22}")
-mapfile -t hosts < <(sed -n 's/^\([A-Za-z0-9-]*\) ansible_host=\([0-9.]*\)$/\1=\2/p' "$inventory")
+lab_ssh "$inventory"
 on() { ssh "${ssh_opts[@]}" "root@$1" "$2"; }
 # on_all CMD: CMD on every host at once ({name} replaced by the host's name), failing if any fails.
 on_all() {
@@ -38,7 +34,7 @@ now() { date +%s.%N; }
 t0=$(now)
 
 for spec in "${hosts[@]}"; do
-  scp -q "${common[@]}" -P "${port:-22}" "$snapshot" "root@${spec#*=}:/root/restore.db" &
+  scp -q "${common[@]}" -P "$port" "$snapshot" "root@${spec#*=}:/root/restore.db" &
 done
 wait
 t1=$(now)

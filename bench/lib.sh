@@ -79,3 +79,17 @@ size_option() {
     esac
   done
 }
+
+# lab_ssh INVENTORY: how the by-hand scripts reach the lab's hosts, read from its inventory (the lab's key and
+# known_hosts, host keys checked): sets common=(...) for ssh and scp, ssh_opts=(...) with the port, port, and
+# hosts=(name=address ...).
+lab_ssh() {
+  local state key
+  state=$(dirname "$1")
+  key=$(sed -n 's/^ansible_ssh_private_key_file=//p' "$1")
+  port=$(sed -n 's/^ansible_port=//p' "$1")
+  port=${port:-22}
+  common=(-o BatchMode=yes -o StrictHostKeyChecking=yes -o "UserKnownHostsFile=$state/ssh/known_hosts" -i "$key")
+  ssh_opts=("${common[@]}" -p "$port")
+  mapfile -t hosts < <(sed -n 's/^\([A-Za-z0-9-]*\) ansible_host=\([0-9.]*\)$/\1=\2/p' "$1")
+}
