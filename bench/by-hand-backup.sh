@@ -14,14 +14,12 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 inventory=$1
 dest=$2
-bin=/opt/etcd-dr/etcd-3.5.16/usr/bin
 lab_ssh "$inventory"
 ip=${hosts[0]#*=}
 pki=/etc/kubernetes/pki
-now() { date +%s.%N; }
 mkdir -p "$dest"
 t0=$(now)
-ssh "${ssh_opts[@]}" "root@$ip" "ETCDCTL_API=3 $bin/etcdctl --endpoints https://$ip:2379 \
+ssh "${ssh_opts[@]}" "root@$ip" "ETCDCTL_API=3 $ETCD_BIN/etcdctl --endpoints https://$ip:2379 \
   --cacert $pki/etcd/ca.crt --cert $pki/apiserver-etcd-client.crt --key $pki/apiserver-etcd-client.key \
   --command-timeout 120s snapshot save /root/by-hand-backup.db >/dev/null 2>&1"
 t1=$(now)

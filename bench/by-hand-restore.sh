@@ -21,7 +21,6 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 inventory=$1
 snapshot=$2
-bin=/opt/etcd-dr/etcd-3.5.16/usr/bin
 lab_ssh "$inventory"
 on() { ssh "${ssh_opts[@]}" "root@$1" "$2"; }
 # on_all CMD: CMD on every host at once ({name} replaced by the host's name), failing if any fails.
@@ -30,7 +29,6 @@ on_all() {
   for spec in "${hosts[@]}"; do on "${spec#*=}" "${1//\{name\}/${spec%%=*}}" & pids+=($!); done
   for p in "${pids[@]}"; do wait "$p"; done
 }
-now() { date +%s.%N; }
 t0=$(now)
 
 for spec in "${hosts[@]}"; do
@@ -59,7 +57,7 @@ done
 stamp=$(date +%s)
 on_all "peer=\$(sed -n 's/^ *- --initial-advertise-peer-urls=//p' /root/etcd.yaml) &&
   dir=\$(sed -n 's/^ *- --data-dir=//p' /root/etcd.yaml) &&
-  $bin/etcdutl snapshot restore /root/restore.db --name {name} --initial-cluster '$cluster' \
+  $ETCD_BIN/etcdutl snapshot restore /root/restore.db --name {name} --initial-cluster '$cluster' \
     --initial-advertise-peer-urls \"\$peer\" --data-dir \"\$dir.from-backup\" >/dev/null 2>&1 &&
   mv \"\$dir\" \"\$dir.before-$stamp\" && mv \"\$dir.from-backup\" \"\$dir\""
 t3=$(now)
@@ -68,7 +66,7 @@ on_all "mv /root/etcd.yaml /etc/kubernetes/manifests/etcd.yaml"
 for spec in "${hosts[@]}"; do
   ip=${spec#*=}
   pki=/etc/kubernetes/pki
-  on "$ip" "until ETCDCTL_API=3 $bin/etcdctl --endpoints https://$ip:2379 --cacert $pki/etcd/ca.crt \
+  on "$ip" "until ETCDCTL_API=3 $ETCD_BIN/etcdctl --endpoints https://$ip:2379 --cacert $pki/etcd/ca.crt \
     --cert $pki/apiserver-etcd-client.crt --key $pki/apiserver-etcd-client.key --dial-timeout 1s \
     endpoint health >/dev/null 2>&1; do sleep 0.2; done"
 done

@@ -51,6 +51,7 @@ db_size() {
 }
 
 bytes() { case "$1" in *M) echo $(( ${1%M} * 1000000 ));; *G) echo $(( ${1%G} * 1000000000 ));; *) echo "$1";; esac; }
+now() { date +%s.%N; }
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 field() { /usr/bin/python3 -c "import json,sys; print(json.loads(sys.argv[1])['$1'])" "$2"; }
 ratio() { /usr/bin/python3 -c "print(round($1 / $2, 2))"; }
